@@ -1,3 +1,26 @@
 //! scangate: embeddable authorization for security platforms.
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
+
+mod permission;
+mod role;
+mod scope;
+
+pub use permission::{Permissions, ScanLevel};
+#[cfg(feature = "serde")]
+pub use role::{ApiError, Envelope, RoleJsonError, RoleRead};
+pub use role::{
+    OrganizationCount, Role, RoleCatalog, RoleCreator, RoleDraft, RoleError, RoleFieldSet, RoleId,
+    RoleIdError, RoleOperation, RolePatch, RoleQuery, RoleView,
+};
+pub use scope::{Scope, ScopeError, ScopeErrorKind, ScopeSet};
+
+/// User input echoed in an error message, cut to 64 characters so that hostile input cannot
+/// make errors large.
+pub(crate) fn echo(text: &str) -> String {
+    const LIMIT: usize = 64;
+    match text.char_indices().nth(LIMIT) {
+        Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or_default()),
+        None => text.to_owned(),
+    }
+}

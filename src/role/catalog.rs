@@ -1,0 +1,492 @@
+//! The set of roles a deployment has, and the rules for changing and reading it.
+//!
+//! Every change returns a new catalog or a precise error; a rejected change leaves the old
+//! catalog untouched. The rules (seeds 001, 002 and SPEC §3):
+//! - only the Administrator and requesters whose role has `permManageRoles` may create, edit
+//!   or delete roles;
+//! - no role may be created or edited to hold `permManageApp`;
+//! - Administrator, No Role and Security Manager cannot be edited or deleted;
+//! - no escalation: a requester other than the Administrator may create, edit, delete or
+//!   assign only roles whose permissions are a subset of their own role's;
+//! - deleting a role moves its users to No Role.
+
+use super::builtin::{BUILTIN_ROLES, BuiltinRole};
+use super::visibility::{self, RoleQuery, RoleView};
+use super::{Role, RoleDraft, RoleFieldSet, RoleId, RolePatch};
+use crate::permission::Permissions;
+use std::fmt;
+
+/// Role names are 1–255 characters (our bound; the seeds give none).
+pub(crate) const MAX_ROLE_NAME_CHARS: usize = 255;
+
+/// The first id given to a created role when no custom role exists yet (Tenable's custom
+/// role ids start above one million: `1000006` in the recorded responses).
+const FIRST_CUSTOM_ID: u64 = 1_000_001;
+
+/// What a requester tried to do with a role, for errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RoleOperation {
+    /// `POST /role`.
+    Create,
+    /// `PATCH /role/{id}`.
+    Edit,
+    /// `DELETE /role/{id}`.
+    Delete,
+    /// Giving the role to a user or user group.
+    Assign,
+}
+
+impl fmt::Display for RoleOperation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RoleOperation::Create => "create",
+            RoleOperation::Edit => "edit",
+            RoleOperation::Delete => "delete",
+            RoleOperation::Assign => "assign",
+        })
+    }
+}
+
+/// A role change or read that the rules refuse, or role data that cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RoleError {
+    /// No role has this id.
+    #[error("role `{0}` does not exist")]
+    UnknownRole(RoleId),
+    /// The requester's role lacks `permManageRoles` (and is not the Administrator).
+    #[error("role `{requester}` may not {operation} roles: it lacks `permManageRoles`")]
+    Forbidden {
+        /// The requester's role.
+        requester: RoleId,
+        /// What was tried.
+        operation: RoleOperation,
+    },
+    /// The role would hold `permManageApp`.
+    #[error("no role may be {operation}d to hold `permManageApp`")]
+    ManageApp {
+        /// What was tried.
+        operation: RoleOperation,
+    },
+    /// Administrator, No Role and Security Manager cannot be edited or deleted.
+    #[error("built-in role `{name}` ({id}) cannot be {operation}ed")]
+    Immutable {
+        /// The role.
+        id: RoleId,
+        /// Its name.
+        name: &'static str,
+        /// What was tried.
+        operation: RoleOperation,
+    },
+    /// The role holds permissions the requester's own role lacks.
+    #[error("role `{requester}` may not {operation} a role holding {}, which it lacks", .excess.describe())]
+    Escalation {
+        /// The requester's role.
+        requester: RoleId,
+        /// What was tried.
+        operation: RoleOperation,
+        /// The permissions beyond the requester's.
+        excess: Permissions,
+    },
+    /// The name is empty or blank.
+    #[error("a role needs a name")]
+    MissingName,
+    /// The name is longer than 255 characters.
+    #[error("role name `{0}` is longer than 255 characters")]
+    NameTooLong(String),
+    /// Another role already has this name (compared case-insensitively).
+    #[error("a role named `{0}` already exists")]
+    DuplicateName(String),
+    /// Two roles share an id.
+    #[error("role id `{0}` is used twice")]
+    DuplicateId(RoleId),
+    /// A custom role tried to take the id of a built-in role (0–7).
+    #[error("role id `{0}` belongs to a built-in role and cannot be overridden")]
+    BuiltinOverride(RoleId),
+    /// A custom role read from data holds `permManageApp`, which only the Administrator may.
+    #[error("role `{0}` holds `permManageApp`, which only the Administrator role may hold")]
+    ManageAppHolder(RoleId),
+    /// The Administrator role is invisible to organization users.
+    #[error("role `{0}` is not visible to organization users")]
+    NotVisible(RoleId),
+    /// A `fields` name that is not an allowed field.
+    #[error("unknown role field `{0}`")]
+    UnknownField(String),
+}
+
+impl RoleError {
+    /// The HTTP status Tenable answers with: 403 for refusals, 404 for unknown or invisible
+    /// roles, 400 for bad input.
+    ///
+    /// ```
+    /// use scangate::{RoleError, RoleId};
+    /// assert_eq!(RoleError::UnknownRole(RoleId::new(9)).http_status(), 404);
+    /// ```
+    #[must_use]
+    pub fn http_status(&self) -> u16 {
+        match self {
+            RoleError::UnknownRole(_) | RoleError::NotVisible(_) => 404,
+            RoleError::Forbidden { .. }
+            | RoleError::ManageApp { .. }
+            | RoleError::Immutable { .. }
+            | RoleError::Escalation { .. } => 403,
+            _ => 400,
+        }
+    }
+}
+
+/// Every role of a deployment: the eight built-in roles (always present, never overridden)
+/// and the custom roles, sorted by id.
+///
+/// ```
+/// use scangate::{Permissions, RoleCatalog, RoleDraft, RoleId};
+///
+/// let catalog = RoleCatalog::builtin();
+/// // A Security Manager may create a role within their own permissions...
+/// let (catalog, id) = catalog
+///     .create(RoleId::SECURITY_MANAGER, RoleDraft::new("Ticketing").with_permissions(Permissions::CREATE_TICKETS))
+///     .unwrap();
+/// assert_eq!(catalog.get(id).unwrap().name(), "Ticketing");
+/// // ...but an Auditor may not create roles at all.
+/// assert!(catalog.create(RoleId::AUDITOR, RoleDraft::new("Mine")).is_err());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleCatalog {
+    roles: Vec<Role>,
+}
+
+impl Default for RoleCatalog {
+    fn default() -> Self {
+        RoleCatalog::builtin()
+    }
+}
+
+impl RoleCatalog {
+    /// The eight built-in roles only.
+    #[must_use]
+    pub fn builtin() -> RoleCatalog {
+        RoleCatalog {
+            roles: BUILTIN_ROLES.iter().map(|row| row.to_role()).collect(),
+        }
+    }
+
+    /// The built-in roles plus these custom roles, as read from a server or a database.
+    /// Names are taken as they are (no name rule is applied to stored data).
+    ///
+    /// # Errors
+    ///
+    /// [`RoleError::BuiltinOverride`] for a custom role with id 0–7,
+    /// [`RoleError::DuplicateId`] for two roles with one id, and
+    /// [`RoleError::ManageAppHolder`] for a custom role holding `permManageApp` (no server
+    /// can create one, so such data is refused rather than trusted).
+    pub fn new(custom: impl IntoIterator<Item = Role>) -> Result<RoleCatalog, RoleError> {
+        let mut roles = RoleCatalog::builtin().roles;
+        for role in custom {
+            if role.id.is_builtin() {
+                return Err(RoleError::BuiltinOverride(role.id));
+            }
+            if role.permissions.contains(Permissions::MANAGE_APP) {
+                return Err(RoleError::ManageAppHolder(role.id));
+            }
+            roles.push(role);
+        }
+        roles.sort_by_key(Role::id);
+        if let Some(pair) = roles
+            .windows(2)
+            .find(|pair| pair.first().map(Role::id) == pair.last().map(Role::id))
+        {
+            return Err(RoleError::DuplicateId(
+                pair.first().map_or(RoleId::NO_ROLE, Role::id),
+            ));
+        }
+        Ok(RoleCatalog { roles })
+    }
+
+    /// The role with this id.
+    #[must_use]
+    pub fn get(&self, id: RoleId) -> Option<&Role> {
+        self.roles
+            .binary_search_by_key(&id, Role::id)
+            .ok()
+            .and_then(|at| self.roles.get(at))
+    }
+
+    /// Every role, by id.
+    pub fn iter(&self) -> impl Iterator<Item = &Role> {
+        self.roles.iter()
+    }
+
+    /// The custom roles (not built-in), by id.
+    pub fn custom(&self) -> impl Iterator<Item = &Role> {
+        self.roles.iter().filter(|role| !role.id.is_builtin())
+    }
+
+    /// Number of roles, built-in ones included.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.roles.len()
+    }
+
+    /// Always false: the built-in roles are always present.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.roles.is_empty()
+    }
+
+    fn role(&self, id: RoleId) -> Result<&Role, RoleError> {
+        self.get(id).ok_or(RoleError::UnknownRole(id))
+    }
+
+    /// The requester's role, which must exist and be allowed to manage roles.
+    fn manager(&self, requester: RoleId, operation: RoleOperation) -> Result<&Role, RoleError> {
+        let role = self.role(requester)?;
+        if role.is_administrator() || role.permissions.contains(Permissions::MANAGE_ROLES) {
+            Ok(role)
+        } else {
+            Err(RoleError::Forbidden {
+                requester,
+                operation,
+            })
+        }
+    }
+
+    /// Fails unless `permissions` are within `requester`'s own (the Administrator exempt).
+    fn within(
+        requester: &Role,
+        permissions: Permissions,
+        operation: RoleOperation,
+    ) -> Result<(), RoleError> {
+        let excess = permissions & !requester.permissions;
+        if requester.is_administrator() || excess.is_empty() {
+            Ok(())
+        } else {
+            Err(RoleError::Escalation {
+                requester: requester.id,
+                operation,
+                excess,
+            })
+        }
+    }
+
+    /// Checks a name for a new or renamed role: 1–255 characters, not blank, not the name of
+    /// another role (case-insensitively).
+    fn check_name(&self, name: &str, except: Option<RoleId>) -> Result<(), RoleError> {
+        if name.trim().is_empty() {
+            return Err(RoleError::MissingName);
+        }
+        if name.chars().count() > MAX_ROLE_NAME_CHARS {
+            return Err(RoleError::NameTooLong(crate::echo(name)));
+        }
+        let taken = self
+            .roles
+            .iter()
+            .any(|role| Some(role.id) != except && role.name.to_lowercase() == name.to_lowercase());
+        if taken {
+            return Err(RoleError::DuplicateName(name.to_owned()));
+        }
+        Ok(())
+    }
+
+    fn immutable(id: RoleId, operation: RoleOperation) -> Result<(), RoleError> {
+        match BuiltinRole::get(id) {
+            Some(row) if row.immutable => Err(RoleError::Immutable {
+                id,
+                name: row.name,
+                operation,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn with_role(&self, role: Role) -> RoleCatalog {
+        let mut roles = self.roles.clone();
+        match roles.binary_search_by_key(&role.id, Role::id) {
+            Ok(at) => {
+                if let Some(slot) = roles.get_mut(at) {
+                    *slot = role;
+                }
+            }
+            Err(at) => roles.insert(at, role),
+        }
+        RoleCatalog { roles }
+    }
+
+    /// Creates a role (`POST /role`), giving it the next free custom id.
+    ///
+    /// # Errors
+    ///
+    /// [`RoleError::UnknownRole`] for an unknown requester role; [`RoleError::Forbidden`]
+    /// without `permManageRoles`; [`RoleError::ManageApp`]; [`RoleError::Escalation`];
+    /// [`RoleError::MissingName`], [`RoleError::NameTooLong`], [`RoleError::DuplicateName`].
+    pub fn create(
+        &self,
+        requester: RoleId,
+        draft: RoleDraft,
+    ) -> Result<(RoleCatalog, RoleId), RoleError> {
+        let operation = RoleOperation::Create;
+        let manager = self.manager(requester, operation)?;
+        self.check_name(&draft.name, None)?;
+        if draft.permissions.contains(Permissions::MANAGE_APP) {
+            return Err(RoleError::ManageApp { operation });
+        }
+        RoleCatalog::within(manager, draft.permissions, operation)?;
+        let id = self.next_id();
+        let role = Role::new(id, draft.name)
+            .with_description(draft.description)
+            .with_permissions(draft.permissions);
+        Ok((self.with_role(role), id))
+    }
+
+    fn next_id(&self) -> RoleId {
+        let highest = self.roles.last().map_or(0, |role| role.id.get());
+        RoleId(highest.saturating_add(1).max(FIRST_CUSTOM_ID))
+    }
+
+    /// Edits a role (`PATCH /role/{id}`): only the fields the patch names change.
+    ///
+    /// # Errors
+    ///
+    /// As [`RoleCatalog::create`], plus [`RoleError::UnknownRole`] for the target and
+    /// [`RoleError::Immutable`] for Administrator, No Role and Security Manager. The
+    /// escalation rule applies to the role both before and after the change.
+    pub fn edit(
+        &self,
+        requester: RoleId,
+        id: RoleId,
+        patch: &RolePatch,
+    ) -> Result<RoleCatalog, RoleError> {
+        let operation = RoleOperation::Edit;
+        let manager = self.manager(requester, operation)?;
+        let current = self.role(id)?;
+        RoleCatalog::immutable(id, operation)?;
+        RoleCatalog::within(manager, current.permissions, operation)?;
+        let edited = patch.apply_to(current);
+        if patch.name().is_some() {
+            self.check_name(&edited.name, Some(id))?;
+        }
+        if edited.permissions.contains(Permissions::MANAGE_APP) {
+            return Err(RoleError::ManageApp { operation });
+        }
+        RoleCatalog::within(manager, edited.permissions, operation)?;
+        Ok(self.with_role(edited))
+    }
+
+    /// Deletes a role (`DELETE /role/{id}`) and says which of `users` (user id, role id)
+    /// fall back to No Role.
+    ///
+    /// # Errors
+    ///
+    /// [`RoleError::UnknownRole`], [`RoleError::Forbidden`], [`RoleError::Immutable`], and
+    /// [`RoleError::Escalation`] when the role holds permissions the requester lacks.
+    ///
+    /// ```
+    /// use scangate::{RoleCatalog, RoleId};
+    /// let catalog = RoleCatalog::builtin();
+    /// let users = [("ann", RoleId::AUDITOR), ("bob", RoleId::EXECUTIVE)];
+    /// let (catalog, moved) = catalog.delete(RoleId::ADMINISTRATOR, RoleId::AUDITOR, users).unwrap();
+    /// assert_eq!(moved, ["ann"]);
+    /// assert!(catalog.get(RoleId::AUDITOR).is_none());
+    /// ```
+    pub fn delete<'u>(
+        &self,
+        requester: RoleId,
+        id: RoleId,
+        users: impl IntoIterator<Item = (&'u str, RoleId)>,
+    ) -> Result<(RoleCatalog, Vec<&'u str>), RoleError> {
+        let operation = RoleOperation::Delete;
+        let manager = self.manager(requester, operation)?;
+        let target = self.role(id)?;
+        RoleCatalog::immutable(id, operation)?;
+        RoleCatalog::within(manager, target.permissions, operation)?;
+        let moved = users
+            .into_iter()
+            .filter(|(_, role)| *role == id)
+            .map(|(user, _)| user)
+            .collect();
+        let roles = self
+            .roles
+            .iter()
+            .filter(|role| role.id != id)
+            .cloned()
+            .collect();
+        Ok((RoleCatalog { roles }, moved))
+    }
+
+    /// Checks that `requester` may give role `id` to a user or user group.
+    ///
+    /// # Errors
+    ///
+    /// [`RoleError::UnknownRole`], [`RoleError::Forbidden`] without `permManageRoles`,
+    /// [`RoleError::NotVisible`] for the Administrator role, [`RoleError::Escalation`] for a
+    /// role beyond the requester's permissions.
+    pub fn check_assign(&self, requester: RoleId, id: RoleId) -> Result<&Role, RoleError> {
+        let operation = RoleOperation::Assign;
+        let manager = self.manager(requester, operation)?;
+        let target = self.role(id)?;
+        if !visibility::sees_role(manager, target) {
+            return Err(RoleError::NotVisible(id));
+        }
+        RoleCatalog::within(manager, target.permissions, operation)?;
+        Ok(target)
+    }
+
+    /// The roles `requester` could assign (empty for an unknown requester or one without
+    /// `permManageRoles`).
+    pub fn assignable(&self, requester: RoleId) -> impl Iterator<Item = &Role> {
+        self.roles
+            .iter()
+            .filter(move |role| self.check_assign(requester, role.id).is_ok())
+    }
+
+    /// `GET /role/{id}` for `requester`: the role with the fields they asked for and may see.
+    /// Without `fields`, every field the requester may see.
+    ///
+    /// # Errors
+    ///
+    /// [`RoleError::UnknownRole`] for an unknown requester or target role;
+    /// [`RoleError::NotVisible`] for the Administrator role asked by anyone else.
+    ///
+    /// ```
+    /// use scangate::{RoleCatalog, RoleId, RoleQuery};
+    /// let catalog = RoleCatalog::builtin();
+    /// let view = catalog.view(RoleId::AUDITOR, RoleId::SECURITY_MANAGER, &RoleQuery::new()).unwrap();
+    /// assert_eq!(view.shown().to_string(), "id,name,description");
+    /// assert!(catalog.view(RoleId::AUDITOR, RoleId::ADMINISTRATOR, &RoleQuery::new()).is_err());
+    /// ```
+    pub fn view(
+        &self,
+        requester: RoleId,
+        id: RoleId,
+        query: &RoleQuery,
+    ) -> Result<RoleView<'_>, RoleError> {
+        let requester = self.role(requester)?;
+        visibility::project(
+            requester,
+            self.role(id)?,
+            query.fields_or(RoleFieldSet::ALL),
+        )
+    }
+
+    /// `GET /role` for `requester`: every role they may see (with `subset`, only those they
+    /// could assign), each with the fields asked for and visible. Without `fields`: `id`,
+    /// `name`, `description`.
+    ///
+    /// # Errors
+    ///
+    /// [`RoleError::UnknownRole`] for an unknown requester role.
+    pub fn list(
+        &self,
+        requester: RoleId,
+        query: &RoleQuery,
+    ) -> Result<Vec<RoleView<'_>>, RoleError> {
+        let requester_role = self.role(requester)?;
+        let fields = query.fields_or(RoleFieldSet::BASIC);
+        Ok(self
+            .roles
+            .iter()
+            .filter(|role| !query.is_subset() || self.check_assign(requester, role.id).is_ok())
+            .filter_map(|role| visibility::project(requester_role, role, fields).ok())
+            .collect())
+    }
+}
