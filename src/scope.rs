@@ -94,7 +94,7 @@ scope_table! {
     RepeatersWrite => "repeaters:write", "Allows creating, editing, deleting a repeater, as well as testing repeater connection to a network.";
     Scim => "scim", "Enables user and group provisioning from ADFS to a Nexploit organization.";
     Bot => "bot", "Enables communication between a Repeater and the Nexploit engine.";
-    ScriptsRead => "scripts:read", "Allows viewing repeater's scripts.";
+    ScriptsRead => "scripts:read", "Allows viewing repeater’s scripts.";
     ScriptsWrite => "scripts:write", "Allows creating, editing and deleting scripts.";
     OrgRead => "org:read", "Allows viewing basic information about an organization.";
     OrgWrite => "org:write", "Allows editing basic information about an organization and managing its basic settings, for example, enforcing MFA.";

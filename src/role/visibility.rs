@@ -54,6 +54,8 @@ fn field_name(bit: usize) -> Option<&'static str> {
 pub struct RoleFieldSet(u64);
 
 impl RoleFieldSet {
+    /// No field (what [`RoleView::withheld`] is when nothing was withheld).
+    pub const EMPTY: RoleFieldSet = RoleFieldSet(0);
     /// `id` only.
     pub const ID: RoleFieldSet = RoleFieldSet(1);
     /// `id`, `name`, `description`: what GET-all returns without `fields`, and all that a
@@ -98,15 +100,21 @@ impl RoleFieldSet {
         self.0 == 0
     }
 
-    pub(crate) fn intersection(self, other: RoleFieldSet) -> RoleFieldSet {
+    /// The fields in both sets.
+    #[must_use]
+    pub const fn intersection(self, other: RoleFieldSet) -> RoleFieldSet {
         RoleFieldSet(self.0 & other.0)
     }
 
-    pub(crate) fn difference(self, other: RoleFieldSet) -> RoleFieldSet {
+    /// The fields of `self` not in `other`.
+    #[must_use]
+    pub const fn difference(self, other: RoleFieldSet) -> RoleFieldSet {
         RoleFieldSet(self.0 & !other.0)
     }
 
-    pub(crate) fn union(self, other: RoleFieldSet) -> RoleFieldSet {
+    /// The fields in either set.
+    #[must_use]
+    pub const fn union(self, other: RoleFieldSet) -> RoleFieldSet {
         RoleFieldSet(self.0 | other.0)
     }
 

@@ -531,3 +531,23 @@ pub struct ApiError {
     /// `error_msg`.
     pub message: String,
 }
+
+/// Written as Tenable writes ids: a string of digits.
+impl Serialize for RoleId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Read from a string of digits or a non-negative integer (`"roleID": 2` in user requests).
+impl<'de> Deserialize<'de> for RoleId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        let mut map = Map::new();
+        map.insert("id".to_owned(), value);
+        digits(&map, "id")
+            .map_err(serde::de::Error::custom)?
+            .map(RoleId::new)
+            .ok_or_else(|| serde::de::Error::custom("a role id cannot be null"))
+    }
+}
