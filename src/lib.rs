@@ -1,4 +1,4 @@
-//! scangate: embeddable authorization for security platforms.
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 

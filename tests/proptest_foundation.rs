@@ -1,8 +1,14 @@
 //! Property tests for layers 1 and 2: round-trips, implication against a naive model,
 //! and parsers that never panic on arbitrary text.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)] // tests may panic
 
 use proptest::prelude::*;
-use scangate::{Permissions, Role, RoleId, RolePatch, ScanLevel, Scope, ScopeSet};
+use scangate::{Permissions, RoleId, ScanLevel, Scope, ScopeSet};
 
 fn scope() -> impl Strategy<Value = Scope> {
     (0..Scope::ALL.len()).prop_map(|i| Scope::ALL[i])
@@ -13,15 +19,26 @@ fn scope_set() -> impl Strategy<Value = ScopeSet> {
 }
 
 fn scan_level() -> impl Strategy<Value = ScanLevel> {
-    prop_oneof![Just(ScanLevel::None), Just(ScanLevel::Policy), Just(ScanLevel::Full)]
+    prop_oneof![
+        Just(ScanLevel::None),
+        Just(ScanLevel::Policy),
+        Just(ScanLevel::Full)
+    ]
 }
 
 /// Any valid permission set: any of the 29 flags plus a scan level.
 fn permissions() -> impl Strategy<Value = Permissions> {
-    let flags: Vec<Permissions> = Permissions::all().iter().filter(|f| !f.intersects(Permissions::SCAN_FULL)).collect();
+    let flags: Vec<Permissions> = Permissions::all()
+        .iter()
+        .filter(|f| !f.intersects(Permissions::SCAN_FULL))
+        .collect();
     assert_eq!(flags.len(), 29);
     (proptest::collection::vec(any::<bool>(), 29), scan_level()).prop_map(move |(bits, level)| {
-        flags.iter().zip(bits).filter(|(_, on)| *on).fold(level.permissions(), |acc, (flag, _)| acc | *flag)
+        flags
+            .iter()
+            .zip(bits)
+            .filter(|(_, on)| *on)
+            .fold(level.permissions(), |acc, (flag, _)| acc | *flag)
     })
 }
 
@@ -29,7 +46,8 @@ fn permissions() -> impl Strategy<Value = Permissions> {
 fn model_grants(holder: &str, wanted: &str) -> bool {
     holder == wanted
         || (holder == "scans" && wanted.starts_with("scans:"))
-        || (holder == "groups:admin" && ["groups:read", "groups:manage", "groups:delete"].contains(&wanted))
+        || (holder == "groups:admin"
+            && ["groups:read", "groups:manage", "groups:delete"].contains(&wanted))
 }
 
 proptest! {
@@ -77,9 +95,17 @@ proptest! {
         let _ = text.parse::<RoleId>();
         #[cfg(feature = "serde")]
         {
-            let _ = Role::from_json(&text);
-            let _ = RolePatch::from_json(&text);
+            let _ = scangate::Role::from_json(&text);
+            let _ = scangate::RolePatch::from_json(&text);
         }
+    }
+
+    #[test]
+    fn permission_checks_are_set_inclusion(a in permissions(), b in permissions()) {
+        prop_assert_eq!(a.grants_all(b), a.contains(b));
+        prop_assert!((a | b).grants_all(a) && (a | b).grants_all(b));
+        // Every permission named in the description is one `a` holds.
+        prop_assert_eq!(a.field_names().count(), a.iter_names().filter(|(name, _)| *name != "SCAN_FULL").count());
     }
 
     #[test]
@@ -91,12 +117,25 @@ proptest! {
 #[cfg(feature = "serde")]
 mod wire {
     use super::*;
-    use scangate::{OrganizationCount, RoleCreator, RoleDraft};
+    use scangate::{OrganizationCount, Role, RoleCreator, RoleDraft, RolePatch};
 
     fn creator() -> impl Strategy<Value = Option<RoleCreator>> {
-        proptest::option::of(("[0-9]{1,6}", ".{0,12}", ".{0,12}", ".{0,12}", proptest::option::of("[0-9A-F-]{36}")).prop_map(
-            |(id, username, firstname, lastname, uuid)| RoleCreator { id, username, firstname, lastname, uuid },
-        ))
+        proptest::option::of(
+            (
+                "[0-9]{1,6}",
+                ".{0,12}",
+                ".{0,12}",
+                ".{0,12}",
+                proptest::option::of("[0-9A-F-]{36}"),
+            )
+                .prop_map(|(id, username, firstname, lastname, uuid)| RoleCreator {
+                    id,
+                    username,
+                    firstname,
+                    lastname,
+                    uuid,
+                }),
+        )
     }
 
     fn role() -> impl Strategy<Value = Role> {
@@ -107,21 +146,33 @@ mod wire {
             permissions(),
             creator(),
             proptest::option::of((any::<u64>(), any::<u64>())),
-            proptest::option::of(proptest::collection::vec((any::<u64>(), any::<u64>()), 0..3)),
+            proptest::option::of(proptest::collection::vec(
+                (any::<u64>(), any::<u64>()),
+                0..3,
+            )),
         )
-            .prop_map(|(id, name, description, permissions, creator, times, counts)| {
-                let mut role = Role::new(RoleId::new(id), name).with_description(description).with_permissions(permissions);
-                if let Some(creator) = creator {
-                    role = role.with_creator(creator);
-                }
-                if let Some((created, modified)) = times {
-                    role = role.with_times(created, modified);
-                }
-                if let Some(counts) = counts {
-                    role = role.with_organization_counts(counts.into_iter().map(|(id, user_count)| OrganizationCount { id, user_count }).collect());
-                }
-                role
-            })
+            .prop_map(
+                |(id, name, description, permissions, creator, times, counts)| {
+                    let mut role = Role::new(RoleId::new(id), name)
+                        .with_description(description)
+                        .with_permissions(permissions);
+                    if let Some(creator) = creator {
+                        role = role.with_creator(creator);
+                    }
+                    if let Some((created, modified)) = times {
+                        role = role.with_times(created, modified);
+                    }
+                    if let Some(counts) = counts {
+                        role = role.with_organization_counts(
+                            counts
+                                .into_iter()
+                                .map(|(id, user_count)| OrganizationCount { id, user_count })
+                                .collect(),
+                        );
+                    }
+                    role
+                },
+            )
     }
 
     proptest! {

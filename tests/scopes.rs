@@ -1,5 +1,11 @@
 //! Layer 1 through the public API: the scope catalogue against seed 000, implications,
 //! strict parsing with exact errors, scope-set parsing and printing.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)] // tests may panic
 
 use scangate::{Scope, ScopeErrorKind, ScopeSet};
 
@@ -39,7 +45,8 @@ fn every_scope_round_trips_through_display_and_parse() {
 fn model_grants(holder: &str, wanted: &str) -> bool {
     holder == wanted
         || (holder == "scans" && wanted.starts_with("scans:"))
-        || (holder == "groups:admin" && ["groups:read", "groups:manage", "groups:delete"].contains(&wanted))
+        || (holder == "groups:admin"
+            && ["groups:read", "groups:manage", "groups:delete"].contains(&wanted))
 }
 
 #[test]
@@ -51,7 +58,10 @@ fn every_implication_and_no_other() {
             let expected = model_grants(holder.as_str(), wanted.as_str());
             assert_eq!(set.grants(*wanted), expected, "{holder} grants {wanted}?");
             assert_eq!(set.grants_all(ScopeSet::of(&[*wanted])), expected);
-            assert_eq!(holder.implies().contains(*wanted), expected && holder != wanted);
+            assert_eq!(
+                holder.implies().contains(*wanted),
+                expected && holder != wanted
+            );
             if expected && holder != wanted {
                 implied_pairs += 1;
             }
@@ -63,7 +73,12 @@ fn every_implication_and_no_other() {
 
 #[test]
 fn manage_does_not_imply_read_and_org_does_not_reach_memberships() {
-    let key = ScopeSet::of(&[Scope::ScansManage, Scope::OrgWrite, Scope::OrgRead, Scope::GroupsManage]);
+    let key = ScopeSet::of(&[
+        Scope::ScansManage,
+        Scope::OrgWrite,
+        Scope::OrgRead,
+        Scope::GroupsManage,
+    ]);
     assert!(!key.grants(Scope::ScansRead));
     assert!(!key.grants(Scope::OrgMembershipsRead));
     assert!(!key.grants(Scope::OrgMembershipsManage));
@@ -74,19 +89,67 @@ fn manage_does_not_imply_read_and_org_does_not_reach_memberships() {
 #[test]
 fn rejections_name_the_text_and_suggest_the_closest_scope() {
     let cases: &[(&str, ScopeErrorKind, &str)] = &[
-        ("scans : run", ScopeErrorKind::Whitespace, "invalid scope `scans : run`: contains whitespace; did you mean `scans:run`?"),
-        ("scan : read", ScopeErrorKind::Whitespace, "invalid scope `scan : read`: contains whitespace; did you mean `scans:read`?"),
-        ("scan:read", ScopeErrorKind::Unknown, "unknown scope `scan:read`; did you mean `scans:read`?"),
-        ("SCANS", ScopeErrorKind::Uppercase, "invalid scope `SCANS`: contains uppercase letters; did you mean `scans`?"),
+        (
+            "scans : run",
+            ScopeErrorKind::Whitespace,
+            "invalid scope `scans : run`: contains whitespace; did you mean `scans:run`?",
+        ),
+        (
+            "scan : read",
+            ScopeErrorKind::Whitespace,
+            "invalid scope `scan : read`: contains whitespace; did you mean `scans:read`?",
+        ),
+        (
+            "scan:read",
+            ScopeErrorKind::Unknown,
+            "unknown scope `scan:read`; did you mean `scans:read`?",
+        ),
+        (
+            "SCANS",
+            ScopeErrorKind::Uppercase,
+            "invalid scope `SCANS`: contains uppercase letters; did you mean `scans`?",
+        ),
         ("", ScopeErrorKind::Empty, "empty scope"),
-        ("scans:read ", ScopeErrorKind::Whitespace, "invalid scope `scans:read `: contains whitespace; did you mean `scans:read`?"),
-        (" scans:read", ScopeErrorKind::Whitespace, "invalid scope ` scans:read`: contains whitespace; did you mean `scans:read`?"),
-        ("scans:", ScopeErrorKind::EmptySegment, "invalid scope `scans:`: has an empty segment; did you mean `scans`?"),
-        ("org..memberships:read", ScopeErrorKind::EmptySegment, "invalid scope `org..memberships:read`: has an empty segment; did you mean `org.memberships:read`?"),
-        ("agents:write:repeater", ScopeErrorKind::ExtraColon, "invalid scope `agents:write:repeater`: has more than one `:`"),
-        ("scans*", ScopeErrorKind::Character('*'), "invalid scope `scans*`: contains the character `*`; did you mean `scans`?"),
-        ("discoveries:read", ScopeErrorKind::Unknown, "unknown scope `discoveries:read`"),
-        ("Scans:Read", ScopeErrorKind::Uppercase, "invalid scope `Scans:Read`: contains uppercase letters; did you mean `scans:read`?"),
+        (
+            "scans:read ",
+            ScopeErrorKind::Whitespace,
+            "invalid scope `scans:read `: contains whitespace; did you mean `scans:read`?",
+        ),
+        (
+            " scans:read",
+            ScopeErrorKind::Whitespace,
+            "invalid scope ` scans:read`: contains whitespace; did you mean `scans:read`?",
+        ),
+        (
+            "scans:",
+            ScopeErrorKind::EmptySegment,
+            "invalid scope `scans:`: has an empty segment; did you mean `scans`?",
+        ),
+        (
+            "org..memberships:read",
+            ScopeErrorKind::EmptySegment,
+            "invalid scope `org..memberships:read`: has an empty segment; did you mean `org.memberships:read`?",
+        ),
+        (
+            "agents:write:repeater",
+            ScopeErrorKind::ExtraColon,
+            "invalid scope `agents:write:repeater`: has more than one `:`",
+        ),
+        (
+            "scans*",
+            ScopeErrorKind::Character('*'),
+            "invalid scope `scans*`: contains the character `*`; did you mean `scans`?",
+        ),
+        (
+            "discoveries:read",
+            ScopeErrorKind::Unknown,
+            "unknown scope `discoveries:read`",
+        ),
+        (
+            "Scans:Read",
+            ScopeErrorKind::Uppercase,
+            "invalid scope `Scans:Read`: contains uppercase letters; did you mean `scans:read`?",
+        ),
     ];
     for (input, kind, message) in cases {
         let error = Scope::parse(input).unwrap_err();
@@ -109,7 +172,13 @@ fn hostile_input_is_echoed_cut_and_gets_no_suggestion() {
 #[test]
 fn scope_sets_parse_from_space_and_comma_lists_and_print_canonically() {
     let expected = ScopeSet::of(&[Scope::IssuesRead, Scope::ScansRead]);
-    for text in ["scans:read issues:read", "scans:read,issues:read", "issues:read, scans:read", " scans:read ,\tissues:read\n", "issues:read scans:read issues:read"] {
+    for text in [
+        "scans:read issues:read",
+        "scans:read,issues:read",
+        "issues:read, scans:read",
+        " scans:read ,\tissues:read\n",
+        "issues:read scans:read issues:read",
+    ] {
         assert_eq!(text.parse::<ScopeSet>(), Ok(expected), "{text:?}");
     }
     assert_eq!(expected.to_string(), "scans:read issues:read");
@@ -120,8 +189,13 @@ fn scope_sets_parse_from_space_and_comma_lists_and_print_canonically() {
 
 #[test]
 fn scope_set_errors_report_the_whole_spaced_scope() {
-    let error = "bot, scans : run, scan : read".parse::<ScopeSet>().unwrap_err();
-    assert_eq!(error.to_string(), "invalid scope `scans : run`: contains whitespace; did you mean `scans:run`?");
+    let error = "bot, scans : run, scan : read"
+        .parse::<ScopeSet>()
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid scope `scans : run`: contains whitespace; did you mean `scans:run`?"
+    );
     let error = "bot scans:stop scans:".parse::<ScopeSet>().unwrap_err();
     assert_eq!(error.input(), "scans:");
 }
@@ -134,7 +208,10 @@ fn effective_lists_every_scope_after_implication() {
         "scans scans:read scans:manage scans:run scans:stop scans:delete groups:admin groups:manage groups:read groups:delete"
     );
     assert_eq!(key.to_string(), "scans groups:admin");
-    assert_eq!(key.missing(ScopeSet::of(&[Scope::ScansRun, Scope::ProjectsRead])), ScopeSet::of(&[Scope::ProjectsRead]));
+    assert_eq!(
+        key.missing(ScopeSet::of(&[Scope::ScansRun, Scope::ProjectsRead])),
+        ScopeSet::of(&[Scope::ProjectsRead])
+    );
 }
 
 #[cfg(feature = "serde")]
@@ -147,9 +224,15 @@ mod wire {
         let json = serde_json::to_string(&set).unwrap();
         assert_eq!(json, r#"["bot","org.memberships:read"]"#);
         assert_eq!(serde_json::from_str::<ScopeSet>(&json).unwrap(), set);
-        assert_eq!(serde_json::from_str::<ScopeSet>(r#""bot org.memberships:read""#).unwrap(), set);
+        assert_eq!(
+            serde_json::from_str::<ScopeSet>(r#""bot org.memberships:read""#).unwrap(),
+            set
+        );
         let error = serde_json::from_str::<ScopeSet>(r#"["bot", "scans : run"]"#).unwrap_err();
-        assert!(error.to_string().contains("did you mean `scans:run`?"), "{error}");
+        assert!(
+            error.to_string().contains("did you mean `scans:run`?"),
+            "{error}"
+        );
         assert!(serde_json::from_str::<ScopeSet>("42").is_err());
         assert!(serde_json::from_str::<ScopeSet>(r#"[["bot"]]"#).is_err());
     }
