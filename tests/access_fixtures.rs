@@ -1,5 +1,11 @@
 //! Every file in tests/fixtures/tenable-vm is read here.
 #![cfg(feature = "serde")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // tests may panic
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,4 +1,10 @@
 //! Create/edit/delete validation: limits at their boundaries, codes, statuses and messages.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // tests may panic
 
 use scangate::{
     AccessGroup, AccessGroupError, AccessGroupType, AccessGroups, AccessPermissions, AllAssetsPart,
