@@ -2,10 +2,15 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 
+pub mod access;
 mod permission;
 mod role;
 mod scope;
 
+pub use access::{
+    AccessGroup, AccessGroupError, AccessGroupType, AccessGroups, AccessPermissions, Asset, Grant,
+    Membership, Operator, Principal, PrincipalKind, ReferenceMatcher, Rule, RuleType, Target, Term,
+};
 pub use permission::{Permissions, ScanLevel};
 #[cfg(feature = "serde")]
 pub use role::{ApiError, Envelope, RoleJsonError, RoleRead};

@@ -1,0 +1,272 @@
+//! The ordered collection of a container's access groups, with validated create, edit
+//! and delete.
+
+use std::sync::Arc;
+
+use super::group::{AccessGroup, AccessGroupType};
+use super::validate::{AccessGroupError, AllAssetsPart, Change, MAX_ACCESS_GROUPS};
+
+/// The access groups of one container, in order. Cheap to clone (groups are shared).
+///
+/// [`AccessGroups::from_server`] accepts groups read back from a server as they are;
+/// [`create`](AccessGroups::create), [`edit`](AccessGroups::edit) and
+/// [`delete`](AccessGroups::delete) enforce the API's rules and return a new collection,
+/// leaving `self` untouched.
+///
+/// Checks run in this order: `forbidden` (403), unknown id (404), the All Assets and
+/// `protected` rules, [`AccessGroup::validate`], `max_entries`, duplicate id, `duplicate`
+/// name.
+///
+/// # Examples
+///
+/// ```
+/// use scangate::{AccessGroup, AccessGroupType, AccessGroups, Rule};
+/// let groups = AccessGroups::from_server([AccessGroup::all_assets_group("aa")]);
+/// let draft = AccessGroup::new("Lab", AccessGroupType::ManageAssets)
+///     .with_id("g1")
+///     .with_rule(Rule::parse("ipv4", "eq", ["10.0.0.0/8"]).unwrap());
+/// let groups2 = groups.create(true, draft.clone())?;
+/// assert_eq!(groups2.len(), 2);
+/// assert_eq!(groups.len(), 1); // untouched
+/// let err = groups2.create(true, draft.with_id("g2").with_name("LAB")).unwrap_err();
+/// assert_eq!(err.code(), Some("duplicate"));
+/// # Ok::<(), scangate::AccessGroupError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccessGroups {
+    groups: Vec<Arc<AccessGroup>>,
+}
+
+/// Case-insensitive name equality (Unicode lowercase, allocation-free).
+fn same_name(a: &str, b: &str) -> bool {
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .eq(b.chars().flat_map(char::to_lowercase))
+}
+
+impl AccessGroups {
+    /// No groups.
+    #[must_use]
+    pub fn new() -> AccessGroups {
+        AccessGroups::default()
+    }
+
+    /// The groups as a server returned them, accepted as they are (no limits, names or
+    /// uniqueness checked).
+    #[must_use]
+    pub fn from_server<I: IntoIterator<Item = AccessGroup>>(groups: I) -> AccessGroups {
+        AccessGroups {
+            groups: groups.into_iter().map(Arc::new).collect(),
+        }
+    }
+
+    /// The number of groups.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// Whether there is no group.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    /// The groups, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &AccessGroup> + '_ {
+        self.groups.iter().map(|g| &**g)
+    }
+
+    /// The first group with id `id`.
+    #[must_use]
+    pub fn get(&self, id: &str) -> Option<&AccessGroup> {
+        self.iter().find(|g| g.id() == Some(id))
+    }
+
+    fn position(&self, id: &str) -> Option<usize> {
+        self.groups.iter().position(|g| g.id() == Some(id))
+    }
+
+    fn check_unique_name(&self, name: &str, except: Option<usize>) -> Result<(), AccessGroupError> {
+        if let Some(existing) = self
+            .groups
+            .iter()
+            .enumerate()
+            .find(|(i, g)| Some(*i) != except && same_name(g.name(), name))
+        {
+            return Err(AccessGroupError::Duplicate {
+                group: name.to_owned(),
+                existing: existing.1.name().to_owned(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Creates `draft` (`POST /access-groups`). The draft must carry its id; principals
+    /// not listed become an empty list.
+    ///
+    /// # Errors
+    ///
+    /// [`AccessGroupError::Forbidden`] unless `requester_is_admin`;
+    /// [`AccessGroupError::Protected`] for `all_assets: true` or type `ALL`; the errors of
+    /// [`AccessGroup::validate`]; [`AccessGroupError::MaxEntries`] when 5,000 groups
+    /// exist; [`AccessGroupError::MissingId`] / [`AccessGroupError::DuplicateId`];
+    /// [`AccessGroupError::Duplicate`] for a name already used (case-insensitively).
+    pub fn create(
+        &self,
+        requester_is_admin: bool,
+        mut draft: AccessGroup,
+    ) -> Result<AccessGroups, AccessGroupError> {
+        if !requester_is_admin {
+            return Err(AccessGroupError::Forbidden {
+                group: draft.name().to_owned(),
+                change: Change::Create,
+            });
+        }
+        if draft.all_assets() || draft.group_type() == AccessGroupType::All {
+            return Err(AccessGroupError::Protected {
+                group: draft.name().to_owned(),
+            });
+        }
+        draft.validate()?;
+        if self.groups.len() >= MAX_ACCESS_GROUPS {
+            return Err(AccessGroupError::MaxEntries {
+                group: draft.name().to_owned(),
+            });
+        }
+        let Some(id) = draft.id() else {
+            return Err(AccessGroupError::MissingId {
+                group: draft.name().to_owned(),
+            });
+        };
+        if self.position(id).is_some() {
+            return Err(AccessGroupError::DuplicateId {
+                group: draft.name().to_owned(),
+                id: id.to_owned(),
+            });
+        }
+        self.check_unique_name(draft.name(), None)?;
+        draft.principals.get_or_insert_with(Vec::new);
+        let mut groups = self.groups.clone();
+        groups.push(Arc::new(draft));
+        Ok(AccessGroups { groups })
+    }
+
+    /// Replaces group `id` with `draft` (`PUT /access-groups/{id}`, a full overwrite).
+    /// The group keeps its id and its server metadata. Principals not listed in the draft
+    /// become an empty list, except for the All Assets group, which keeps its principals.
+    /// Of the All Assets group only the principals (and `all_users`) can change.
+    ///
+    /// # Errors
+    ///
+    /// [`AccessGroupError::Forbidden`], [`AccessGroupError::NotFound`];
+    /// for the All Assets group [`AccessGroupError::AllAssetsFixed`] (name, type,
+    /// `all_assets`) and [`AccessGroupError::RulesWithAllAssets`]; for other groups
+    /// [`AccessGroupError::Protected`] for `all_assets: true` or type `ALL`; then the
+    /// errors of [`AccessGroup::validate`] and [`AccessGroupError::Duplicate`].
+    pub fn edit(
+        &self,
+        requester_is_admin: bool,
+        id: &str,
+        mut draft: AccessGroup,
+    ) -> Result<AccessGroups, AccessGroupError> {
+        if !requester_is_admin {
+            return Err(AccessGroupError::Forbidden {
+                group: id.to_owned(),
+                change: Change::Edit,
+            });
+        }
+        let Some(at) = self.position(id) else {
+            return Err(AccessGroupError::NotFound { id: id.to_owned() });
+        };
+        let Some(old) = self.groups.get(at) else {
+            return Err(AccessGroupError::NotFound { id: id.to_owned() });
+        };
+        let fixed = |part| AccessGroupError::AllAssetsFixed {
+            group: old.name().to_owned(),
+            part,
+        };
+        if old.is_all_assets_group() {
+            if draft.name() != old.name() {
+                return Err(fixed(AllAssetsPart::Name));
+            }
+            if !draft.all_assets() {
+                return Err(fixed(AllAssetsPart::AllAssetsFlag));
+            }
+            if draft.group_type() != old.group_type() {
+                return Err(fixed(AllAssetsPart::Type));
+            }
+            if draft.principals.is_none() {
+                draft.principals.clone_from(&old.principals);
+            }
+        } else {
+            if draft.all_assets() || draft.group_type() == AccessGroupType::All {
+                return Err(AccessGroupError::Protected {
+                    group: draft.name().to_owned(),
+                });
+            }
+            draft.principals.get_or_insert_with(Vec::new);
+        }
+        draft.validate()?;
+        self.check_unique_name(draft.name(), Some(at))?;
+        draft.id = old.id.clone();
+        draft.metadata = old.metadata.clone();
+        let mut groups = self.groups.clone();
+        if let Some(slot) = groups.get_mut(at) {
+            *slot = Arc::new(draft);
+        }
+        Ok(AccessGroups { groups })
+    }
+
+    /// Deletes group `id` (`DELETE /access-groups/{id}`).
+    ///
+    /// # Errors
+    ///
+    /// [`AccessGroupError::Forbidden`], [`AccessGroupError::NotFound`] (also for a second
+    /// delete of the same id), [`AccessGroupError::AllAssetsFixed`] for the All Assets
+    /// group.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use scangate::{AccessGroup, AccessGroupType, AccessGroups};
+    /// let groups = AccessGroups::from_server([
+    ///     AccessGroup::new("Lab", AccessGroupType::ScanTargets).with_id("g1"),
+    /// ]);
+    /// let after = groups.delete(true, "g1")?;
+    /// assert_eq!(after.delete(true, "g1").unwrap_err().http_status(), 404);
+    /// # Ok::<(), scangate::AccessGroupError>(())
+    /// ```
+    pub fn delete(
+        &self,
+        requester_is_admin: bool,
+        id: &str,
+    ) -> Result<AccessGroups, AccessGroupError> {
+        if !requester_is_admin {
+            return Err(AccessGroupError::Forbidden {
+                group: id.to_owned(),
+                change: Change::Delete,
+            });
+        }
+        let Some(at) = self.position(id) else {
+            return Err(AccessGroupError::NotFound { id: id.to_owned() });
+        };
+        if let Some(old) = self.groups.get(at) {
+            if old.is_all_assets_group() {
+                return Err(AccessGroupError::AllAssetsFixed {
+                    group: old.name().to_owned(),
+                    part: AllAssetsPart::Existence,
+                });
+            }
+        }
+        let mut groups = self.groups.clone();
+        groups.remove(at);
+        Ok(AccessGroups { groups })
+    }
+}
+
+impl FromIterator<AccessGroup> for AccessGroups {
+    fn from_iter<I: IntoIterator<Item = AccessGroup>>(iter: I) -> Self {
+        AccessGroups::from_server(iter)
+    }
+}

@@ -1,0 +1,370 @@
+//! Tenable VM JSON (feature `serde`): reading the v1 and v2 shapes that GET/POST/PUT
+//! return and the create/edit request bodies, writing v2.
+//!
+//! Reading is lenient about what it does not interpret (unknown fields of a group are
+//! kept as [`Metadata`]; unknown fields of rules and principals are ignored) and strict
+//! about what decides access (rule types, operators, terms, permissions, group type):
+//! those fail with an [`AccessGroupError`] naming the group, the rule and the term.
+
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+use super::asset::{Asset, Target};
+use super::group::{AccessGroup, AccessGroupType, Metadata};
+use super::principal::{AccessPermissions, Principal, PrincipalKind};
+use super::rule::Rule;
+use super::rule_type::RuleType;
+use super::validate::AccessGroupError;
+
+#[derive(Deserialize)]
+struct RuleIn {
+    #[serde(rename = "type")]
+    rule_type: String,
+    operator: String,
+    #[serde(default)]
+    terms: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct RuleOut<'a> {
+    #[serde(rename = "type")]
+    rule_type: &'static str,
+    operator: &'static str,
+    terms: Vec<&'a str>,
+}
+
+impl<'a> From<&'a Rule> for RuleOut<'a> {
+    fn from(r: &'a Rule) -> Self {
+        RuleOut {
+            rule_type: r.rule_type().as_str(),
+            operator: r.operator().as_str(),
+            terms: r.terms().iter().map(|t| t.as_str()).collect(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct PrincipalIn {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    principal_id: Option<String>,
+    #[serde(default)]
+    principal_name: Option<String>,
+    #[serde(default)]
+    permissions: Option<Vec<String>>,
+}
+
+#[derive(Serialize)]
+struct PrincipalOut<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    principal_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    principal_name: Option<&'a str>,
+    permissions: Vec<&'static str>,
+}
+
+impl<'a> From<&'a Principal> for PrincipalOut<'a> {
+    fn from(p: &'a Principal) -> Self {
+        PrincipalOut {
+            kind: p.kind().as_str(),
+            principal_id: p.id(),
+            principal_name: p.name(),
+            permissions: p.permissions().wire_names().collect(),
+        }
+    }
+}
+
+/// A principal without `permissions` (v1, or a v2 request relying on the default) gets
+/// `CAN_VIEW` only; `[]` grants nothing.
+fn principal_from_wire(p: PrincipalIn) -> Result<Principal, String> {
+    let permissions = match p.permissions {
+        None => AccessPermissions::CAN_VIEW,
+        Some(names) => AccessPermissions::from_wire_names(&names).map_err(|e| e.0)?,
+    };
+    Ok(Principal::new(
+        PrincipalKind::from_wire(&p.kind),
+        p.principal_id.as_deref(),
+        p.principal_name.as_deref(),
+        permissions,
+    ))
+}
+
+#[derive(Deserialize)]
+struct GroupIn {
+    #[serde(default)]
+    id: Option<String>,
+    name: String,
+    #[serde(default)]
+    access_group_type: Option<String>,
+    #[serde(default)]
+    all_assets: Option<bool>,
+    #[serde(default)]
+    all_users: Option<bool>,
+    #[serde(default)]
+    principals: Option<Vec<PrincipalIn>>,
+    #[serde(default)]
+    rules: Option<Vec<RuleIn>>,
+    #[serde(flatten)]
+    metadata: Map<String, Value>,
+}
+
+#[derive(Serialize)]
+struct GroupOut<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    name: &'a str,
+    access_group_type: &'static str,
+    all_assets: bool,
+    all_users: bool,
+    rules: Vec<RuleOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    principals: Option<Vec<PrincipalOut<'a>>>,
+    #[serde(flatten)]
+    metadata: &'a Map<String, Value>,
+}
+
+fn group_from_wire(w: GroupIn) -> Result<AccessGroup, AccessGroupError> {
+    let name = w.name;
+    let all_assets = w.all_assets.unwrap_or(false);
+    let group_type = match w.access_group_type {
+        // v1 has no type: the all-assets group is ALL, every other group manages assets.
+        None if all_assets => AccessGroupType::All,
+        None => AccessGroupType::ManageAssets,
+        Some(t) => t.parse().map_err(|_| AccessGroupError::UnknownGroupType {
+            group: name.clone(),
+            group_type: t,
+        })?,
+    };
+    let rules = w
+        .rules
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            Rule::parse(&r.rule_type, &r.operator, &r.terms).map_err(|e| e.in_group(&name, i))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let principals = w
+        .principals
+        .map(|ps| {
+            ps.into_iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    principal_from_wire(p).map_err(|permission| {
+                        AccessGroupError::UnknownPermission {
+                            group: name.clone(),
+                            principal: i,
+                            permission,
+                        }
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?;
+    Ok(AccessGroup {
+        id: w.id.map(Into::into),
+        name,
+        group_type,
+        all_assets,
+        all_users: w.all_users.unwrap_or(false),
+        principals,
+        rules,
+        metadata: Metadata { fields: w.metadata },
+    })
+}
+
+/// Reads a v1 or v2 access group (a GET/POST/PUT response, a create/edit request body,
+/// or an entry of a list). Missing `all_assets`/`all_users` are false; a missing
+/// `access_group_type` (v1) is `ALL` for the all-assets group and `MANAGE_ASSETS`
+/// otherwise; a missing `principals` stays "not listed".
+impl<'de> Deserialize<'de> for AccessGroup {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let w = GroupIn::deserialize(d)?;
+        group_from_wire(w).map_err(D::Error::custom)
+    }
+}
+
+/// Writes the v2 shape: `id` (when known), `name`, `access_group_type`, `all_assets`,
+/// `all_users`, `rules`, `principals` (when listed, each with explicit `permissions`),
+/// then the metadata fields.
+impl Serialize for AccessGroup {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        GroupOut {
+            id: self.id(),
+            name: self.name(),
+            access_group_type: self.group_type().as_str(),
+            all_assets: self.all_assets(),
+            all_users: self.all_users(),
+            rules: self.rules().iter().map(RuleOut::from).collect(),
+            principals: self
+                .principals
+                .as_ref()
+                .map(|ps| ps.iter().map(PrincipalOut::from).collect()),
+            metadata: &self.metadata().fields,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Rule {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let r = RuleIn::deserialize(d)?;
+        Rule::parse(&r.rule_type, &r.operator, &r.terms).map_err(D::Error::custom)
+    }
+}
+
+impl Serialize for Rule {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        RuleOut::from(self).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Principal {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let p = PrincipalIn::deserialize(d)?;
+        principal_from_wire(p).map_err(|name| {
+            D::Error::custom(format!(
+                "unknown access group permission `{name}`: expected `CAN_VIEW` or `CAN_SCAN`"
+            ))
+        })
+    }
+}
+
+impl Serialize for Principal {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        PrincipalOut::from(self).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for AccessGroupType {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(D::Error::custom)
+    }
+}
+
+impl Serialize for AccessGroupType {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// Reads `{"ipv4": ["10.0.0.1", …], "fqdn": […], …}`: keys are rule type names, values
+/// arrays of strings.
+impl<'de> Deserialize<'de> for Asset {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let map = Map::<String, Value>::deserialize(d)?;
+        let mut asset = Asset::new();
+        for (key, values) in map {
+            let attribute: RuleType = key
+                .parse()
+                .map_err(|_| D::Error::custom(format!("unknown asset attribute `{key}`")))?;
+            let Value::Array(values) = values else {
+                return Err(D::Error::custom(format!(
+                    "asset attribute `{key}` must be an array of strings"
+                )));
+            };
+            for v in values {
+                let Value::String(v) = v else {
+                    return Err(D::Error::custom(format!(
+                        "asset attribute `{key}` must be an array of strings"
+                    )));
+                };
+                asset.insert(attribute, &v).map_err(D::Error::custom)?;
+            }
+        }
+        Ok(asset)
+    }
+}
+
+/// Writes the normalized values, attributes in table order.
+impl Serialize for Asset {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let map: Map<String, Value> = self
+            .iter()
+            .map(|(t, vs)| {
+                (
+                    t.as_str().to_owned(),
+                    Value::Array(vs.iter().map(|v| Value::String(v.to_string())).collect()),
+                )
+            })
+            .collect();
+        map.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Target {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(D::Error::custom)
+    }
+}
+
+impl Serialize for Target {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// The list envelope of `GET /access-groups` and `GET /v2/access-groups`:
+/// `{access_groups: [...], pagination: {...}}`. List entries carry no rules or
+/// principals.
+///
+/// # Examples
+///
+/// ```
+/// let list: scangate::access::AccessGroupList = serde_json::from_str(
+///     r#"{"access_groups": [{"id": "a", "name": "All Assets", "all_assets": true}],
+///         "pagination": {"offset": 0, "limit": 50, "total": 1}}"#,
+/// )?;
+/// assert!(list.access_groups[0].is_all_assets_group());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct AccessGroupList {
+    /// The groups of this page.
+    pub access_groups: Vec<AccessGroup>,
+    /// The pagination object, kept as read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<Value>,
+}
+
+/// A Tenable VM error body such as `{"error": "HTTP 404 Not Found"}`.
+///
+/// # Examples
+///
+/// ```
+/// let body: scangate::access::ApiErrorBody = serde_json::from_str(r#"{"error": "HTTP 404 Not Found"}"#)?;
+/// assert_eq!(body.http_status(), Some(404));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct ApiErrorBody {
+    /// The message.
+    pub error: String,
+}
+
+impl ApiErrorBody {
+    /// The HTTP status named by an `HTTP <status> <reason>` message, if it is one.
+    #[must_use]
+    pub fn http_status(&self) -> Option<u16> {
+        let rest = self.error.strip_prefix("HTTP ")?;
+        let code = rest.split(' ').next()?;
+        if code.len() != 3 {
+            return None;
+        }
+        code.parse().ok()
+    }
+
+    /// The body for an access-group error (`error` is the error's message).
+    #[must_use]
+    pub fn from_error(e: &AccessGroupError) -> ApiErrorBody {
+        ApiErrorBody {
+            error: e.to_string(),
+        }
+    }
+}
