@@ -9,7 +9,7 @@
 //! - `wire` (feature `serde`): v1/v2 JSON.
 //!
 //! The choices made where the sources are silent are recorded in
-//! `docs/semantics-access-groups.md`.
+//! `docs/semantics.md (layer 3)`.
 
 mod asset;
 mod group;
