@@ -3,7 +3,9 @@
 #![deny(missing_docs, missing_debug_implementations)]
 
 pub mod access;
+mod action;
 mod permission;
+mod policy;
 mod role;
 mod scope;
 
@@ -11,7 +13,14 @@ pub use access::{
     AccessGroup, AccessGroupError, AccessGroupType, AccessGroups, AccessPermissions, Asset, Grant,
     Membership, Operator, Principal, PrincipalKind, ReferenceMatcher, Rule, RuleType, Target, Term,
 };
+pub use action::{Action, ActionSpec, ObjectCheck};
 pub use permission::{Permissions, ScanLevel};
+pub use policy::{
+    AllowedTarget, AssetFilter, Decision, Denial, Effective, Layer, ObjectGrant, Partition, Policy,
+    PolicyBuilder, PolicyError, Reach, Resource, SkippedTarget, Subject, TargetGrant, User, WhoCan,
+};
+#[cfg(feature = "serde")]
+pub use policy::{PolicyFileError, Problem, Request, RequestError};
 #[cfg(feature = "serde")]
 pub use role::{ApiError, Envelope, RoleJsonError, RoleRead};
 pub use role::{

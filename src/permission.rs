@@ -248,15 +248,20 @@ impl Permissions {
     /// let p = Permissions::MANAGE_ROLES | Permissions::SCAN;
     /// assert_eq!(p.field_names().collect::<Vec<_>>(), ["permManageRoles", "permScan=policy"]);
     /// ```
+    ///
+    /// `permScan` is named whenever any scan bit is set: as `permScan=full` when the full
+    /// bit is (so that an escalation from `policy` to `full`, whose excess is the full bit
+    /// alone, is named), else as `permScan=policy`.
     pub fn field_names(self) -> impl Iterator<Item = std::borrow::Cow<'static, str>> {
         PERMISSION_FIELDS
             .iter()
-            .filter(move |field| self.intersects(field.flag))
+            .filter(move |field| self.intersects(field.mask()))
             .map(move |field| match field.kind {
                 FieldKind::Flag => std::borrow::Cow::Borrowed(field.wire),
-                FieldKind::Scan => {
-                    std::borrow::Cow::Owned(format!("{}={}", field.wire, self.scan_level()))
+                FieldKind::Scan if self.bits() & FULL_SCAN_BIT != 0 => {
+                    std::borrow::Cow::Owned(format!("{}=full", field.wire))
                 }
+                FieldKind::Scan => std::borrow::Cow::Owned(format!("{}=policy", field.wire)),
             })
     }
 

@@ -421,13 +421,33 @@ impl RoleCatalog {
     /// [`RoleError::NotVisible`] for the Administrator role, [`RoleError::Escalation`] for a
     /// role beyond the requester's permissions.
     pub fn check_assign(&self, requester: RoleId, id: RoleId) -> Result<&Role, RoleError> {
+        self.manager(requester, RoleOperation::Assign)?;
+        self.check_delegable(requester, id)
+    }
+
+    /// Checks only the no-escalation half of assigning: role `id` is visible to `requester`
+    /// and within its permissions (the Administrator exempt). Used where another permission
+    /// than `permManageRoles` governs the assignment (`group.assign_role` needs
+    /// `permManageGroupRelationships`).
+    ///
+    /// # Errors
+    ///
+    /// [`RoleError::UnknownRole`], [`RoleError::NotVisible`], [`RoleError::Escalation`].
+    ///
+    /// ```
+    /// use scangate::{RoleCatalog, RoleId};
+    /// let catalog = RoleCatalog::builtin();
+    /// assert!(catalog.check_delegable(RoleId::SECURITY_MANAGER, RoleId::AUDITOR).is_ok());
+    /// assert!(catalog.check_delegable(RoleId::AUDITOR, RoleId::SECURITY_MANAGER).is_err());
+    /// ```
+    pub fn check_delegable(&self, requester: RoleId, id: RoleId) -> Result<&Role, RoleError> {
         let operation = RoleOperation::Assign;
-        let manager = self.manager(requester, operation)?;
+        let requester = self.role(requester)?;
         let target = self.role(id)?;
-        if !visibility::sees_role(manager, target) {
+        if !visibility::sees_role(requester, target) {
             return Err(RoleError::NotVisible(id));
         }
-        RoleCatalog::within(manager, target.permissions, operation)?;
+        RoleCatalog::within(requester, target.permissions, operation)?;
         Ok(target)
     }
 

@@ -1,0 +1,533 @@
+//! The decision rule (SPEC §1): every layer that applies must allow; a layer that does not
+//! apply is skipped; anything not allowed is denied.
+//!
+//! 1. the action must be in the catalogue, and the subject must resolve (a directory user,
+//!    or a role given inline, or an API key);
+//! 2. layer 1 applies when the request came with an API key: the key must grant every scope
+//!    the action requires, and an action requiring no scope is not available to keys;
+//! 3. layer 2 applies when the subject has a role: it must hold every permission required
+//!    (a key acting for a user passes both 1 and 2, so a key never exceeds its owner);
+//! 4. layer 3 applies when the action has an object check and the resource it concerns is
+//!    given.
+
+use super::decision::{Decision, Denial, ObjectGrant, TargetGrant};
+use super::{Policy, Resource, Subject};
+use crate::access::{
+    AccessGroup, AccessGroupType, AccessPermissions, Asset, Change, Grant, Membership,
+    ReferenceMatcher, Target,
+};
+use crate::action::{Action, ActionSpec, ObjectCheck};
+use crate::permission::Permissions;
+use crate::role::{Role, RoleError, RoleOperation, RolePatch};
+use crate::scope::{Scope, ScopeSet};
+
+/// A subject with its role and groups looked up.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Resolved<'a> {
+    pub(crate) user: Option<&'a str>,
+    pub(crate) role: Option<&'a Role>,
+    pub(crate) groups: &'a [String],
+    pub(crate) scopes: Option<ScopeSet>,
+}
+
+/// Name for an action handle the policy does not know.
+const UNKNOWN_ACTION: &str = "(unknown action)";
+
+impl Policy {
+    /// Decides whether `subject` may perform `action` on `resource`, and explains why.
+    ///
+    /// Never fails and never panics: anything unknown or malformed is a deny naming what
+    /// was wrong.
+    ///
+    /// ```
+    /// use scangate::{Action, Policy, Resource, ScopeSet, Subject};
+    /// let policy = Policy::default();
+    /// let key: ScopeSet = "scans:run".parse().unwrap();
+    /// let decision = policy.check(&Subject::api_key(key), Action::SCAN_RUN, Resource::None);
+    /// assert_eq!(decision.to_string(), "deny `scan.run`: API key lacks `projects:read`, required by `scan.run`");
+    /// ```
+    #[must_use]
+    pub fn check<'a>(
+        &'a self,
+        subject: &Subject<'a>,
+        action: Action,
+        resource: Resource<'a>,
+    ) -> Decision<'a> {
+        match self.action_spec(action) {
+            Some(spec) => self.decide(subject, spec, resource, true),
+            None => Decision::deny(UNKNOWN_ACTION, Denial::UnknownAction),
+        }
+    }
+
+    /// [`Policy::check`] with the action given by name (built-in or host-defined); an
+    /// unknown name is denied as [`Denial::UnknownAction`].
+    ///
+    /// ```
+    /// use scangate::{Policy, Resource, ScopeSet, Subject};
+    /// let policy = Policy::default();
+    /// let key: ScopeSet = "scans:read".parse().unwrap();
+    /// assert!(policy.check_named(&Subject::api_key(key), "scan.read", Resource::None).is_allowed());
+    /// let unknown = policy.check_named(&Subject::api_key(key), "scan.launch", Resource::None);
+    /// assert_eq!(unknown.to_string(), "deny `scan.launch`: unknown action `scan.launch`");
+    /// ```
+    #[must_use]
+    pub fn check_named<'a>(
+        &'a self,
+        subject: &Subject<'a>,
+        action: &'a str,
+        resource: Resource<'a>,
+    ) -> Decision<'a> {
+        match self
+            .action(action)
+            .and_then(|action| self.action_spec(action))
+        {
+            Some(spec) => self.decide(subject, spec, resource, true),
+            None => Decision::deny(action, Denial::UnknownAction),
+        }
+    }
+
+    /// Whether `subject` may perform `action` on `resource`: the same answer as
+    /// [`Policy::check`] without the explanation. It does not allocate.
+    #[must_use]
+    pub fn is_allowed(
+        &self,
+        subject: &Subject<'_>,
+        action: Action,
+        resource: Resource<'_>,
+    ) -> bool {
+        match self.action_spec(action) {
+            Some(spec) => self.decide(subject, spec, resource, false).is_allowed(),
+            None => false,
+        }
+    }
+
+    /// Looks the subject up: inline role and groups first, then the directory.
+    pub(crate) fn resolve<'a>(&'a self, subject: &Subject<'a>) -> Result<Resolved<'a>, Denial<'a>> {
+        let Some(user) = subject.user else {
+            return match subject.scopes {
+                Some(scopes) => Ok(Resolved {
+                    user: None,
+                    role: None,
+                    groups: &[],
+                    scopes: Some(scopes),
+                }),
+                None => Err(Denial::NoSubject),
+            };
+        };
+        let known = self.data.users.get(user);
+        let role_id = match (subject.role, known) {
+            (Some(role), _) => role,
+            (None, Some(known)) => known.role(),
+            (None, None) => return Err(Denial::UnknownUser(user)),
+        };
+        let role = self
+            .data
+            .roles
+            .get(role_id)
+            .ok_or(Denial::UnknownRole(role_id))?;
+        let groups = match (subject.groups, known) {
+            (Some(groups), _) => groups,
+            (None, Some(known)) => known.groups(),
+            (None, None) => &[],
+        };
+        Ok(Resolved {
+            user: Some(user),
+            role: Some(role),
+            groups,
+            scopes: subject.scopes,
+        })
+    }
+
+    /// Layers 1 and 2, filling in what they found.
+    pub(crate) fn subject_layers<'a>(
+        &'a self,
+        spec: &'a ActionSpec,
+        resolved: &Resolved<'a>,
+        decision: &mut Decision<'a>,
+    ) -> Result<(), Denial<'a>> {
+        if let Some(key) = resolved.scopes {
+            if spec.scopes().is_empty() {
+                return Err(Denial::NotForApiKeys);
+            }
+            let missing = key.missing(spec.scopes());
+            if !missing.is_empty() {
+                return Err(Denial::MissingScopes(missing));
+            }
+            decision.scopes = Some((spec.scopes(), key));
+        }
+        if let Some(role) = resolved.role {
+            let missing = spec.permissions() & !role.permissions();
+            if !missing.is_empty() {
+                return Err(Denial::MissingPermissions { role, missing });
+            }
+            decision.role = Some((role, spec.permissions()));
+        }
+        Ok(())
+    }
+
+    fn decide<'a>(
+        &'a self,
+        subject: &Subject<'a>,
+        spec: &'a ActionSpec,
+        resource: Resource<'a>,
+        explain: bool,
+    ) -> Decision<'a> {
+        let mut decision = Decision {
+            action: spec.name(),
+            scopes: None,
+            role: None,
+            object: None,
+            denial: None,
+        };
+        let outcome = self
+            .resolve(subject)
+            .and_then(|resolved| {
+                self.subject_layers(spec, &resolved, &mut decision)?;
+                Ok(resolved)
+            })
+            .and_then(|resolved| self.object_layer(spec, &resolved, resource, explain));
+        match outcome {
+            Ok(object) => decision.object = object,
+            Err(denial) => {
+                decision.denial = Some(denial);
+                if explain {
+                    // Report the layers as far as they passed; a denial by layer 1 or 2
+                    // leaves nothing granted to show.
+                    if decision
+                        .denied_by()
+                        .is_some_and(|layer| layer <= super::Layer::Role)
+                    {
+                        decision.scopes = None;
+                        decision.role = None;
+                    }
+                }
+            }
+        }
+        decision
+    }
+
+    /// Layer 3: `Ok(None)` when it does not apply.
+    fn object_layer<'a>(
+        &'a self,
+        spec: &ActionSpec,
+        resolved: &Resolved<'a>,
+        resource: Resource<'a>,
+        explain: bool,
+    ) -> Result<Option<ObjectGrant<'a>>, Denial<'a>> {
+        match (spec.object(), resource) {
+            (ObjectCheck::None, _) => Ok(None),
+            (ObjectCheck::Asset { permission, .. }, Resource::Asset(asset)) => self
+                .asset_grant(resolved, asset, permission, explain)
+                .map(Some),
+            (ObjectCheck::Asset { required: true, .. }, _) => {
+                Err(Denial::MissingResource("an asset"))
+            }
+            (
+                ObjectCheck::Asset {
+                    required: false, ..
+                },
+                Resource::None,
+            ) => Ok(None),
+            (ObjectCheck::Asset { .. }, _) => Err(Denial::MissingResource("an asset or nothing")),
+            (ObjectCheck::ScanTargets, Resource::Targets(targets)) => {
+                self.targets_grant(resolved, targets, explain).map(Some)
+            }
+            (ObjectCheck::ScanTargets, Resource::None) => Ok(None),
+            (ObjectCheck::ScanTargets, _) => {
+                Err(Denial::MissingResource("a target list or nothing"))
+            }
+            (ObjectCheck::GroupMembership, Resource::UserGroup(group)) => {
+                self.group_grant(resolved, group).map(Some)
+            }
+            (ObjectCheck::GroupMembership, Resource::None) => Ok(None),
+            (ObjectCheck::GroupMembership, _) => {
+                Err(Denial::MissingResource("a user group or nothing"))
+            }
+            (ObjectCheck::AssignRole, Resource::Role(id)) => {
+                let requester = resolved.role.ok_or(Denial::NoRole)?;
+                let role = self
+                    .data
+                    .roles
+                    .check_delegable(requester.id(), id)
+                    .map_err(Denial::Role)?;
+                Ok(Some(ObjectGrant::Role(role)))
+            }
+            (ObjectCheck::ReadRole, Resource::Role(id)) => {
+                let role = self
+                    .data
+                    .roles
+                    .get(id)
+                    .ok_or(Denial::Role(RoleError::UnknownRole(id)))?;
+                if role.is_administrator() && !resolved.role.is_some_and(Role::is_administrator) {
+                    return Err(Denial::Role(RoleError::NotVisible(id)));
+                }
+                Ok(Some(ObjectGrant::Role(role)))
+            }
+            (ObjectCheck::AssignRole | ObjectCheck::ReadRole, Resource::None) => Ok(None),
+            (ObjectCheck::AssignRole | ObjectCheck::ReadRole, _) => {
+                Err(Denial::MissingResource("a role or nothing"))
+            }
+            (ObjectCheck::ChangeRole(operation), resource) => {
+                self.role_change(resolved, operation, resource)
+            }
+            (ObjectCheck::ReadAccessGroup, Resource::AccessGroup(id)) => {
+                self.access_group_read(resolved, id).map(Some)
+            }
+            (ObjectCheck::ReadAccessGroup, Resource::None) => Ok(None),
+            (ObjectCheck::ReadAccessGroup, _) => {
+                Err(Denial::MissingResource("an access group or nothing"))
+            }
+            (ObjectCheck::ChangeAccessGroup(change), resource) => {
+                self.access_group_change(resolved, change, resource)
+            }
+        }
+    }
+
+    /// The first access group, in policy order, that grants the user `permission` and
+    /// contains the asset. SCAN_TARGETS groups hold targets, not asset records, so they
+    /// take no part in asset checks.
+    pub(crate) fn first_asset_group<'a>(
+        &'a self,
+        user: &str,
+        groups: &[String],
+        asset: &Asset,
+        permission: AccessPermissions,
+    ) -> Option<(&'a AccessGroup, Membership, Grant<'a>)> {
+        self.data
+            .groups
+            .iter()
+            .filter(|group| holds_assets(group))
+            .find_map(|group| {
+                let grant = group.grant(user, groups, permission)?;
+                let membership = ReferenceMatcher.contains_asset(group, asset)?;
+                Some((group, membership, grant))
+            })
+    }
+
+    fn asset_grant<'a>(
+        &'a self,
+        resolved: &Resolved<'a>,
+        asset: &Asset,
+        permission: AccessPermissions,
+        explain: bool,
+    ) -> Result<ObjectGrant<'a>, Denial<'a>> {
+        let user = resolved.user.ok_or(Denial::NoUser)?;
+        match self.first_asset_group(user, resolved.groups, asset, permission) {
+            Some((group, membership, grant)) => Ok(ObjectGrant::Asset {
+                group,
+                membership,
+                grant,
+                permission,
+            }),
+            None => {
+                let containing = if explain {
+                    self.data
+                        .groups
+                        .iter()
+                        .filter(|group| holds_assets(group))
+                        .find(|group| ReferenceMatcher.contains_asset(group, asset).is_some())
+                } else {
+                    None
+                };
+                Err(Denial::Asset {
+                    user,
+                    permission,
+                    containing,
+                })
+            }
+        }
+    }
+
+    /// The first access group, in policy order, that grants the user `CAN_SCAN` and
+    /// contains the target.
+    pub(crate) fn first_target_group<'a>(
+        &'a self,
+        user: &str,
+        groups: &[String],
+        target: &Target,
+    ) -> Option<(&'a AccessGroup, Membership, Grant<'a>)> {
+        self.data.groups.iter().find_map(|group| {
+            let grant = group.grant(user, groups, AccessPermissions::CAN_SCAN)?;
+            let membership = ReferenceMatcher.contains_target(group, target)?;
+            Some((group, membership, grant))
+        })
+    }
+
+    pub(crate) fn target_denial<'a>(
+        &'a self,
+        user: &'a str,
+        index: usize,
+        target: &'a Target,
+        explain: bool,
+    ) -> Denial<'a> {
+        let containing = if explain {
+            self.data
+                .groups
+                .iter()
+                .find(|group| ReferenceMatcher.contains_target(group, target).is_some())
+        } else {
+            None
+        };
+        Denial::Target {
+            user,
+            index,
+            target,
+            containing,
+        }
+    }
+
+    fn targets_grant<'a>(
+        &'a self,
+        resolved: &Resolved<'a>,
+        targets: &'a [Target],
+        explain: bool,
+    ) -> Result<ObjectGrant<'a>, Denial<'a>> {
+        let user = resolved.user.ok_or(Denial::NoUser)?;
+        let mut grants = Vec::new();
+        for (index, target) in targets.iter().enumerate() {
+            match self.first_target_group(user, resolved.groups, target) {
+                Some((group, membership, grant)) => {
+                    if explain {
+                        grants.push(TargetGrant {
+                            target,
+                            group,
+                            membership,
+                            grant,
+                        });
+                    }
+                }
+                None => return Err(self.target_denial(user, index, target, explain)),
+            }
+        }
+        Ok(ObjectGrant::Targets(grants))
+    }
+
+    fn group_grant<'a>(
+        &'a self,
+        resolved: &Resolved<'a>,
+        group: &'a str,
+    ) -> Result<ObjectGrant<'a>, Denial<'a>> {
+        if resolved.groups.iter().any(|member_of| member_of == group) {
+            return Ok(ObjectGrant::Member(group));
+        }
+        // Reaching every group takes `groups:admin` from a key and `permManageGroups` from a
+        // role, each where it applies (a key never exceeds its owner).
+        let key_reaches = resolved
+            .scopes
+            .is_none_or(|key| key.grants(Scope::GroupsAdmin));
+        let role_reaches = resolved
+            .role
+            .is_none_or(|role| role.permissions().contains(Permissions::MANAGE_GROUPS));
+        if key_reaches && role_reaches {
+            Ok(ObjectGrant::AnyGroup)
+        } else {
+            Err(Denial::NotAMember {
+                user: resolved.user,
+                group,
+            })
+        }
+    }
+
+    fn role_change<'a>(
+        &'a self,
+        resolved: &Resolved<'a>,
+        operation: RoleOperation,
+        resource: Resource<'a>,
+    ) -> Result<Option<ObjectGrant<'a>>, Denial<'a>> {
+        if matches!(resource, Resource::None) {
+            return Ok(None);
+        }
+        let requester = resolved.role.ok_or(Denial::NoRole)?.id();
+        let roles = &self.data.roles;
+        let outcome = match (operation, resource) {
+            (RoleOperation::Create, Resource::RoleDraft(draft)) => {
+                roles.create(requester, draft.clone()).map(drop)
+            }
+            (RoleOperation::Edit, Resource::Role(id)) => {
+                roles.edit(requester, id, &RolePatch::new()).map(drop)
+            }
+            (RoleOperation::Edit, Resource::RolePatch(id, patch)) => {
+                roles.edit(requester, id, patch).map(drop)
+            }
+            (RoleOperation::Delete, Resource::Role(id)) => {
+                roles.delete(requester, id, []).map(drop)
+            }
+            (RoleOperation::Create, _) => {
+                return Err(Denial::MissingResource("a role draft or nothing"));
+            }
+            (RoleOperation::Edit, _) => {
+                return Err(Denial::MissingResource("a role, a role patch or nothing"));
+            }
+            _ => return Err(Denial::MissingResource("a role or nothing")),
+        };
+        outcome
+            .map(|()| Some(ObjectGrant::RoleChange))
+            .map_err(Denial::Role)
+    }
+
+    fn access_group_read<'a>(
+        &'a self,
+        resolved: &Resolved<'a>,
+        id: &'a str,
+    ) -> Result<ObjectGrant<'a>, Denial<'a>> {
+        let group = self
+            .data
+            .groups
+            .get(id)
+            .ok_or(Denial::UnknownAccessGroup(id))?;
+        if resolved.role.is_some_and(Role::is_administrator) {
+            return Ok(ObjectGrant::AccessGroup(group));
+        }
+        let user = resolved.user.ok_or(Denial::NoUser)?;
+        if names_user(group, user, resolved.groups) {
+            Ok(ObjectGrant::AccessGroup(group))
+        } else {
+            Err(Denial::AccessGroupNotVisible { user, group })
+        }
+    }
+
+    fn access_group_change<'a>(
+        &'a self,
+        resolved: &Resolved<'a>,
+        change: Change,
+        resource: Resource<'a>,
+    ) -> Result<Option<ObjectGrant<'a>>, Denial<'a>> {
+        let admin = resolved.role.is_some_and(Role::is_administrator);
+        let groups = &self.data.groups;
+        let outcome = match (change, resource) {
+            (_, Resource::None) => return Ok(None),
+            (Change::Create, Resource::AccessGroupDraft(draft)) => {
+                groups.create(admin, draft.clone()).map(drop)
+            }
+            (Change::Edit, Resource::AccessGroupDraft(draft)) => match draft.id() {
+                Some(id) => groups.edit(admin, id, draft.clone()).map(drop),
+                None => return Err(Denial::MissingResource("an access group draft with an id")),
+            },
+            (Change::Delete, Resource::AccessGroup(id)) => groups.delete(admin, id).map(drop),
+            (Change::Delete, _) => {
+                return Err(Denial::MissingResource("an access group or nothing"));
+            }
+            _ => return Err(Denial::MissingResource("an access group draft or nothing")),
+        };
+        outcome
+            .map(|()| Some(ObjectGrant::AccessGroupChange))
+            .map_err(Denial::AccessGroup)
+    }
+}
+
+/// Whether a group holds asset records (MANAGE_ASSETS and the All Assets group do;
+/// SCAN_TARGETS groups hold scan targets).
+pub(crate) fn holds_assets(group: &AccessGroup) -> bool {
+    group.group_type() != AccessGroupType::ScanTargets
+}
+
+/// Whether an access group "names" a user for listing: `all_users`, the All Assets default,
+/// or a principal that applies to the user (whatever its permissions).
+pub(crate) fn names_user(group: &AccessGroup, user: &str, groups: &[String]) -> bool {
+    group.all_users()
+        || (group.all_assets() && !group.principals_listed())
+        || group
+            .principals()
+            .iter()
+            .any(|principal| principal.applies_to(user, groups))
+}

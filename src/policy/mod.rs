@@ -1,0 +1,460 @@
+//! The engine (SPEC §1, §5, §6): a [`Policy`] built once from roles, access groups, a user
+//! directory and the action catalogue, answering [`Policy::check`] with an explained
+//! [`Decision`].
+//!
+//! - `mod.rs`: the policy, its builder, subjects and resources;
+//! - `check`: the decision rule across the three layers;
+//! - `decision`: decisions, denials and their explanations;
+//! - `extras`: effective permissions, `who_can`, the asset filter, target partitioning;
+//! - `mutate`: role and access-group changes returning a new policy;
+//! - `wire` (feature `serde`): the policy file, requests, decisions as JSON.
+
+mod check;
+mod decision;
+mod extras;
+mod mutate;
+#[cfg(feature = "serde")]
+mod wire;
+
+pub use decision::{Decision, Denial, Layer, ObjectGrant, TargetGrant};
+pub use extras::{AllowedTarget, AssetFilter, Effective, Partition, Reach, SkippedTarget, WhoCan};
+#[cfg(feature = "serde")]
+pub use wire::{PolicyFileError, Problem, Request, RequestError};
+
+use crate::access::{AccessGroup, AccessGroups, Asset, Target};
+use crate::action::{Action, ActionSpec, BUILTIN_ACTIONS};
+use crate::role::{Role, RoleCatalog, RoleDraft, RoleError, RoleId, RolePatch};
+use crate::scope::ScopeSet;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A user of the host's directory: an id, a role and the user groups they belong to.
+///
+/// ```
+/// use scangate::{RoleId, User};
+/// let alice = User::new("alice", RoleId::SECURITY_ANALYST).with_groups(["ops"]);
+/// assert_eq!(alice.groups(), ["ops"]);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    id: String,
+    role: RoleId,
+    groups: Vec<String>,
+}
+
+impl User {
+    /// A user with a role and no groups.
+    #[must_use]
+    pub fn new(id: impl Into<String>, role: RoleId) -> User {
+        User {
+            id: id.into(),
+            role,
+            groups: Vec::new(),
+        }
+    }
+
+    /// Sets the user groups (ids) the user belongs to.
+    #[must_use]
+    pub fn with_groups<I, S>(mut self, groups: I) -> User
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.groups = groups.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The user's id.
+    #[must_use]
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The user's role.
+    #[must_use]
+    pub fn role(&self) -> RoleId {
+        self.role
+    }
+
+    /// The user groups the user belongs to.
+    #[must_use]
+    pub fn groups(&self) -> &[String] {
+        &self.groups
+    }
+}
+
+/// Who is asking: a user (of the directory, or described inline), an API key, or an API
+/// key acting for a user.
+///
+/// - [`Subject::user`]: a user of the policy's directory; role and groups come from it.
+/// - [`Subject::with_role`] / [`Subject::with_groups`]: give them inline (any principal id,
+///   directory or not; inline values take precedence over the directory).
+/// - [`Subject::with_scopes`]: the request came with an API key holding these scopes;
+///   layer 1 applies. [`Subject::api_key`]: a key with no user (an organization key).
+///
+/// ```
+/// use scangate::{RoleId, ScopeSet, Subject};
+/// let groups = vec!["ops".to_owned()];
+/// let key: ScopeSet = "scans:run projects:read".parse().unwrap();
+/// let subject = Subject::user("alice").with_role(RoleId::SECURITY_ANALYST).with_groups(&groups).with_scopes(key);
+/// assert_eq!(subject.user_id(), Some("alice"));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Subject<'a> {
+    user: Option<&'a str>,
+    role: Option<RoleId>,
+    groups: Option<&'a [String]>,
+    scopes: Option<ScopeSet>,
+}
+
+impl<'a> Subject<'a> {
+    /// The user `id`.
+    #[must_use]
+    pub fn user(id: &'a str) -> Subject<'a> {
+        Subject {
+            user: Some(id),
+            role: None,
+            groups: None,
+            scopes: None,
+        }
+    }
+
+    /// An API key with no user behind it (an organization key).
+    #[must_use]
+    pub fn api_key(scopes: ScopeSet) -> Subject<'a> {
+        Subject {
+            user: None,
+            role: None,
+            groups: None,
+            scopes: Some(scopes),
+        }
+    }
+
+    /// Gives the user's role inline.
+    #[must_use]
+    pub fn with_role(mut self, role: RoleId) -> Subject<'a> {
+        self.role = Some(role);
+        self
+    }
+
+    /// Gives the user's groups inline.
+    #[must_use]
+    pub fn with_groups(mut self, groups: &'a [String]) -> Subject<'a> {
+        self.groups = Some(groups);
+        self
+    }
+
+    /// Says the request came with an API key holding `scopes`.
+    #[must_use]
+    pub fn with_scopes(mut self, scopes: ScopeSet) -> Subject<'a> {
+        self.scopes = Some(scopes);
+        self
+    }
+
+    /// The user id, if any.
+    #[must_use]
+    pub fn user_id(&self) -> Option<&'a str> {
+        self.user
+    }
+
+    /// The API key's scopes, if the request came with a key.
+    #[must_use]
+    pub fn scopes(&self) -> Option<ScopeSet> {
+        self.scopes
+    }
+}
+
+/// What an action is about.
+#[derive(Clone, Copy, Debug, Default)]
+#[non_exhaustive]
+pub enum Resource<'a> {
+    /// Nothing in particular (listing, or an action with no object).
+    #[default]
+    None,
+    /// An asset row.
+    Asset(&'a Asset),
+    /// A scan's target list.
+    Targets(&'a [Target]),
+    /// A role, by id.
+    Role(RoleId),
+    /// A role to create.
+    RoleDraft(&'a RoleDraft),
+    /// A change to role `id`.
+    RolePatch(RoleId, &'a RolePatch),
+    /// A user group, by id.
+    UserGroup(&'a str),
+    /// An access group, by id.
+    AccessGroup(&'a str),
+    /// An access group to create, or the new content of the group with the draft's id.
+    AccessGroupDraft(&'a AccessGroup),
+}
+
+/// A policy that cannot be built.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// A role problem (override of a built-in role, duplicate id, …).
+    #[error(transparent)]
+    Role(#[from] RoleError),
+    /// An access-group problem.
+    #[error(transparent)]
+    AccessGroup(#[from] crate::access::AccessGroupError),
+    /// A user names a role that does not exist.
+    #[error("user `{user}` has role `{role}`, which does not exist")]
+    UnknownUserRole {
+        /// The user.
+        user: String,
+        /// The missing role.
+        role: RoleId,
+    },
+    /// Two users share an id.
+    #[error("user `{0}` is listed twice")]
+    DuplicateUser(String),
+    /// A host action reuses a name.
+    #[error("action `{0}` is defined twice")]
+    DuplicateAction(String),
+    /// More actions than a handle can number.
+    #[error("too many actions")]
+    TooManyActions,
+    /// A change was refused by the policy itself (layers 1–2 or a missing subject).
+    #[error("{0}")]
+    Denied(String),
+}
+
+/// The data behind a [`Policy`].
+#[derive(Debug)]
+pub(crate) struct PolicyData {
+    pub(crate) roles: RoleCatalog,
+    pub(crate) groups: AccessGroups,
+    pub(crate) users: HashMap<String, User>,
+    /// Users in the order they were given (for snapshots).
+    pub(crate) user_order: Vec<String>,
+    pub(crate) actions: Vec<ActionSpec>,
+}
+
+/// Everything needed to decide: roles, access groups, users, actions. Built once with
+/// [`PolicyBuilder`], all validation done; then [`Policy::check`] is infallible.
+///
+/// `Policy` is `Send + Sync`, and cloning it clones an `Arc`: share it between threads and
+/// swap in a new one when the data changes.
+///
+/// ```
+/// use scangate::{Action, Policy, Resource, RoleId, Subject, User};
+///
+/// let policy = Policy::builder().user(User::new("ann", RoleId::AUDITOR)).build()?;
+/// let decision = policy.check(&Subject::user("ann"), Action::TICKET_CREATE, Resource::None);
+/// assert!(!decision.is_allowed());
+/// assert_eq!(decision.to_string(), "deny `ticket.create`: role `Auditor` lacks permCreateTickets, required by `ticket.create`");
+/// assert!(policy.is_allowed(&Subject::user("ann"), Action::ORG_LOG_VIEW, Resource::None));
+/// # Ok::<(), scangate::PolicyError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Policy {
+    pub(crate) data: Arc<PolicyData>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy::from_data(PolicyData {
+            roles: RoleCatalog::builtin(),
+            groups: AccessGroups::new(),
+            users: HashMap::new(),
+            user_order: Vec::new(),
+            actions: BUILTIN_ACTIONS.to_vec(),
+        })
+    }
+}
+
+impl Policy {
+    /// A builder with the built-in roles and actions, and nothing else.
+    #[must_use]
+    pub fn builder() -> PolicyBuilder {
+        PolicyBuilder::default()
+    }
+
+    fn from_data(data: PolicyData) -> Policy {
+        Policy {
+            data: Arc::new(data),
+        }
+    }
+
+    /// The roles.
+    #[must_use]
+    pub fn roles(&self) -> &RoleCatalog {
+        &self.data.roles
+    }
+
+    /// The access groups.
+    #[must_use]
+    pub fn access_groups(&self) -> &AccessGroups {
+        &self.data.groups
+    }
+
+    /// The user `id` of the directory.
+    #[must_use]
+    pub fn user(&self, id: &str) -> Option<&User> {
+        self.data.users.get(id)
+    }
+
+    /// The directory's users, in the order they were given.
+    pub fn users(&self) -> impl Iterator<Item = &User> {
+        self.data
+            .user_order
+            .iter()
+            .filter_map(|id| self.data.users.get(id))
+    }
+
+    /// The action of this name (built-in or host-defined).
+    ///
+    /// ```
+    /// use scangate::{Action, Policy};
+    /// assert_eq!(Policy::default().action("scan.run"), Some(Action::SCAN_RUN));
+    /// ```
+    #[must_use]
+    pub fn action(&self, name: &str) -> Option<Action> {
+        self.data
+            .actions
+            .iter()
+            .position(|spec| spec.name() == name)
+            .and_then(|at| u16::try_from(at).ok())
+            .map(Action)
+    }
+
+    /// The specification of an action of this policy.
+    #[must_use]
+    pub fn action_spec(&self, action: Action) -> Option<&ActionSpec> {
+        self.data.actions.get(usize::from(action.0))
+    }
+
+    /// Every action of this policy, built-in first.
+    pub fn actions(&self) -> impl Iterator<Item = (Action, &ActionSpec)> {
+        self.data
+            .actions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, spec)| Some((Action(u16::try_from(i).ok()?), spec)))
+    }
+
+    /// A builder holding this policy's data, to change and build again.
+    #[must_use]
+    pub fn to_builder(&self) -> PolicyBuilder {
+        PolicyBuilder {
+            custom_roles: self.data.roles.custom().cloned().collect(),
+            groups: self.data.groups.clone(),
+            users: self.users().cloned().collect(),
+            actions: self
+                .data
+                .actions
+                .get(BUILTIN_ACTIONS.len()..)
+                .unwrap_or_default()
+                .to_vec(),
+        }
+    }
+}
+
+/// Builds a [`Policy`]; [`PolicyBuilder::build`] does all validation.
+#[derive(Clone, Debug, Default)]
+pub struct PolicyBuilder {
+    custom_roles: Vec<Role>,
+    groups: AccessGroups,
+    users: Vec<User>,
+    actions: Vec<ActionSpec>,
+}
+
+impl PolicyBuilder {
+    /// Adds a custom role (the built-in roles 0–7 are always present).
+    #[must_use]
+    pub fn role(mut self, role: Role) -> PolicyBuilder {
+        self.custom_roles.push(role);
+        self
+    }
+
+    /// Adds custom roles.
+    #[must_use]
+    pub fn roles(mut self, roles: impl IntoIterator<Item = Role>) -> PolicyBuilder {
+        self.custom_roles.extend(roles);
+        self
+    }
+
+    /// Sets the access groups (as read from a server: accepted as they are).
+    #[must_use]
+    pub fn access_groups(mut self, groups: AccessGroups) -> PolicyBuilder {
+        self.groups = groups;
+        self
+    }
+
+    /// Adds a user to the directory.
+    #[must_use]
+    pub fn user(mut self, user: User) -> PolicyBuilder {
+        self.users.push(user);
+        self
+    }
+
+    /// Adds users to the directory.
+    #[must_use]
+    pub fn users(mut self, users: impl IntoIterator<Item = User>) -> PolicyBuilder {
+        self.users.extend(users);
+        self
+    }
+
+    /// Adds a host-defined action.
+    ///
+    /// ```
+    /// use scangate::{ActionSpec, Permissions, Policy, Resource, RoleId, Subject, User};
+    /// let policy = Policy::builder()
+    ///     .action(ActionSpec::new("report.export").with_permissions(Permissions::SHARE_OBJECTS))
+    ///     .user(User::new("cm", RoleId::CREDENTIAL_MANAGER))
+    ///     .build()?;
+    /// let export = policy.action("report.export").unwrap();
+    /// assert!(policy.is_allowed(&Subject::user("cm"), export, Resource::None));
+    /// # Ok::<(), scangate::PolicyError>(())
+    /// ```
+    #[must_use]
+    pub fn action(mut self, action: ActionSpec) -> PolicyBuilder {
+        self.actions.push(action);
+        self
+    }
+
+    /// Validates everything and builds the policy.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError`]: a custom role overriding a built-in one, duplicate role ids, a
+    /// custom role holding `permManageApp`, a user whose role does not exist, a user listed
+    /// twice, a host action reusing a name.
+    pub fn build(self) -> Result<Policy, PolicyError> {
+        let roles = RoleCatalog::new(self.custom_roles)?;
+        let mut users = HashMap::with_capacity(self.users.len());
+        let mut user_order = Vec::with_capacity(self.users.len());
+        for user in self.users {
+            if roles.get(user.role).is_none() {
+                return Err(PolicyError::UnknownUserRole {
+                    user: user.id,
+                    role: user.role,
+                });
+            }
+            if users.contains_key(&user.id) {
+                return Err(PolicyError::DuplicateUser(user.id));
+            }
+            user_order.push(user.id.clone());
+            users.insert(user.id.clone(), user);
+        }
+        let mut actions = BUILTIN_ACTIONS.to_vec();
+        for action in self.actions {
+            if actions.iter().any(|known| known.name() == action.name()) {
+                return Err(PolicyError::DuplicateAction(action.name().to_owned()));
+            }
+            actions.push(action);
+        }
+        if actions.len() > usize::from(u16::MAX) {
+            return Err(PolicyError::TooManyActions);
+        }
+        Ok(Policy::from_data(PolicyData {
+            roles,
+            groups: self.groups,
+            users,
+            user_order,
+            actions,
+        }))
+    }
+}

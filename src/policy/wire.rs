@@ -1,0 +1,594 @@
+//! The engine's JSON (feature `serde`), reusing the real wire formats (SPEC §7):
+//!
+//! - the policy file / snapshot: `{"roles": [Tenable role objects], "access_groups":
+//!   [Tenable access-group objects, v1 or v2], "users": [{"id", "role", "groups"}]}`;
+//! - one request: `{"subject": {...}, "action": "...", "resource": {...}}`;
+//! - a decision as a JSON explanation.
+
+use super::decision::{Decision, Denial, ObjectGrant, TargetGrant, requirement_names};
+use super::{Policy, PolicyBuilder, PolicyError, Resource, Subject, User};
+use crate::access::{
+    AccessGroup, AccessGroupError, AccessGroups, Asset, Grant, MAX_ACCESS_GROUPS, Membership,
+    Target,
+};
+use crate::role::{Role, RoleDraft, RoleId, RolePatch};
+use crate::scope::ScopeSet;
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+
+/// A policy file (or request) that cannot be used, with where the problem is.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{location}: {message}")]
+pub struct Problem {
+    /// Where: `roles[2]`, `access_groups[0]`, `users[3].role`, `line 4 column 7`, …
+    pub location: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Problem {
+    fn at(location: impl Into<String>, message: impl ToString) -> Problem {
+        Problem {
+            location: location.into(),
+            message: message.to_string(),
+        }
+    }
+}
+
+/// A policy file that cannot be loaded: the first problem found
+/// ([`Policy::validate_json`] reports all of them).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid policy: {0}")]
+pub struct PolicyFileError(pub Problem);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserWire {
+    id: String,
+    role: RoleId,
+    #[serde(default)]
+    groups: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct UserOut<'a> {
+    id: &'a str,
+    role: RoleId,
+    groups: &'a [String],
+}
+
+/// The top level of a policy file, each part kept as raw JSON so that every element can
+/// be read (and located) on its own.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileWire {
+    #[serde(default)]
+    roles: Vec<Value>,
+    #[serde(default)]
+    access_groups: Vec<Value>,
+    #[serde(default)]
+    users: Vec<Value>,
+}
+
+/// What reading a policy file found: the builder (when every element read) and the
+/// problems, in file order.
+struct FileRead {
+    builder: PolicyBuilder,
+    problems: Vec<Problem>,
+    /// Problems that only `validate` reports (create/edit rules, unknown `perm*` fields);
+    /// loading accepts data as a server returned it.
+    lints: Vec<Problem>,
+}
+
+/// A role element: a role object, or an envelope around one (`GET /role/{id}` as is).
+fn role_object(value: &Value) -> &Value {
+    match value.get("response") {
+        Some(inner) if value.get("error_code").is_some() => inner,
+        _ => value,
+    }
+}
+
+fn read_file(text: &str) -> Result<FileRead, Problem> {
+    let file: FileWire = serde_json::from_str(text)
+        .map_err(|e| Problem::at(format!("line {} column {}", e.line(), e.column()), e))?;
+    let mut problems = Vec::new();
+    let mut lints = Vec::new();
+    let mut builder = Policy::builder();
+
+    for (i, value) in file.roles.iter().enumerate() {
+        match Role::from_json_value(role_object(value)) {
+            Ok(read) => {
+                for field in read.unknown_permissions {
+                    lints.push(Problem::at(
+                        format!("roles[{i}].{field}"),
+                        "unknown permission field (ignored: grants nothing)",
+                    ));
+                }
+                builder = builder.role(read.value);
+            }
+            Err(error) => problems.push(Problem::at(format!("roles[{i}]"), error)),
+        }
+    }
+
+    let mut groups = Vec::new();
+    let mut names: HashMap<String, usize> = HashMap::new();
+    for (i, value) in file.access_groups.iter().enumerate() {
+        match AccessGroup::deserialize(value) {
+            Ok(group) => {
+                if !group.all_assets() {
+                    if let Err(error) = group.validate() {
+                        lints.push(Problem::at(format!("access_groups[{i}]"), error));
+                    }
+                }
+                if let Some(first) = names.insert(group.name().to_lowercase(), i) {
+                    lints.push(Problem::at(
+                        format!("access_groups[{i}]"),
+                        format!("duplicate: access group name `{}` is already used by access_groups[{first}] (names are case-insensitive)", group.name()),
+                    ));
+                }
+                groups.push(group);
+            }
+            Err(error) => problems.push(Problem::at(format!("access_groups[{i}]"), error)),
+        }
+    }
+    if groups.len() > MAX_ACCESS_GROUPS {
+        lints.push(Problem::at(
+            "access_groups",
+            AccessGroupError::MaxEntries {
+                group: format!("#{}", MAX_ACCESS_GROUPS + 1),
+            },
+        ));
+    }
+    builder = builder.access_groups(AccessGroups::from_server(groups));
+
+    for (i, value) in file.users.iter().enumerate() {
+        match UserWire::deserialize(value) {
+            Ok(user) => {
+                builder = builder.user(User {
+                    id: user.id,
+                    role: user.role,
+                    groups: user.groups,
+                })
+            }
+            Err(error) => problems.push(Problem::at(format!("users[{i}]"), error)),
+        }
+    }
+    Ok(FileRead {
+        builder,
+        problems,
+        lints,
+    })
+}
+
+/// Locates a build error in the file.
+fn build_problem(error: &PolicyError) -> Problem {
+    let location = match error {
+        PolicyError::UnknownUserRole { user, .. } | PolicyError::DuplicateUser(user) => {
+            format!("users (`{user}`)")
+        }
+        PolicyError::Role(_) => "roles".to_owned(),
+        _ => "policy".to_owned(),
+    };
+    Problem::at(location, error)
+}
+
+impl Policy {
+    /// Loads a policy file (`{"roles", "access_groups", "users"}`). Roles and access
+    /// groups are taken as a server returns them: the create/edit rules are not applied
+    /// (use [`Policy::validate_json`] for those).
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyFileError`] with the first problem and its location.
+    ///
+    /// ```
+    /// use scangate::{Action, Policy, Resource, Subject};
+    /// let policy = Policy::from_json(r#"{
+    ///     "roles": [{"id": "1000001", "name": "Ticketing", "permCreateTickets": "true"}],
+    ///     "users": [{"id": "tia", "role": "1000001"}]
+    /// }"#)?;
+    /// assert!(policy.is_allowed(&Subject::user("tia"), Action::TICKET_CREATE, Resource::None));
+    /// # Ok::<(), scangate::PolicyFileError>(())
+    /// ```
+    pub fn from_json(text: &str) -> Result<Policy, PolicyFileError> {
+        let read = read_file(text).map_err(PolicyFileError)?;
+        if let Some(problem) = read.problems.into_iter().next() {
+            return Err(PolicyFileError(problem));
+        }
+        read.builder
+            .build()
+            .map_err(|error| PolicyFileError(build_problem(&error)))
+    }
+
+    /// Every problem of a policy file, each with its location: what stops it loading, and
+    /// what the create/edit rules would refuse (names, limits, duplicates, empty term
+    /// lists) or what is ignored (unknown permission fields). Empty means valid.
+    ///
+    /// ```
+    /// use scangate::Policy;
+    /// let problems = Policy::validate_json(r#"{"access_groups": [
+    ///     {"name": "a,b", "rules": [{"type": "ipv4", "operator": "eq", "terms": ["10.0.0.0/24"]}]},
+    ///     {"name": "x", "rules": [{"type": "ipv4", "operator": "eq", "terms": ["10.0.0.0/33"]}]}
+    /// ]}"#);
+    /// assert_eq!(problems.len(), 2);
+    /// assert_eq!(problems[0].location, "access_groups[1]");
+    /// assert_eq!(problems[1].location, "access_groups[0]");
+    /// ```
+    #[must_use]
+    pub fn validate_json(text: &str) -> Vec<Problem> {
+        let read = match read_file(text) {
+            Ok(read) => read,
+            Err(problem) => return vec![problem],
+        };
+        let mut problems = read.problems;
+        if problems.is_empty() {
+            if let Err(error) = read.builder.build() {
+                problems.push(build_problem(&error));
+            }
+        }
+        problems.extend(read.lints);
+        problems
+    }
+
+    /// The policy as a policy file: custom roles, access groups and users. Loading it
+    /// gives back an equal policy (host-defined actions are code, and are not written).
+    ///
+    /// ```
+    /// use scangate::{Policy, RoleId, User};
+    /// let policy = Policy::builder().user(User::new("ann", RoleId::AUDITOR).with_groups(["g1"])).build()?;
+    /// let text = policy.to_json();
+    /// assert_eq!(Policy::from_json(&text).unwrap().to_json(), text);
+    /// # Ok::<(), scangate::PolicyError>(())
+    /// ```
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+impl Serialize for Policy {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("roles", &self.data.roles.custom().collect::<Vec<_>>())?;
+        map.serialize_entry(
+            "access_groups",
+            &self.data.groups.iter().collect::<Vec<_>>(),
+        )?;
+        let users: Vec<UserOut<'_>> = self
+            .users()
+            .map(|user| UserOut {
+                id: &user.id,
+                role: user.role,
+                groups: &user.groups,
+            })
+            .collect();
+        map.serialize_entry("users", &users)?;
+        map.end()
+    }
+}
+
+/// A request that cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid request: {0}")]
+pub struct RequestError(String);
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct SubjectWire {
+    user: Option<String>,
+    role: Option<RoleId>,
+    groups: Option<Vec<String>>,
+    scopes: Option<ScopeSet>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ResourceWire {
+    asset: Option<Asset>,
+    targets: Option<Vec<Target>>,
+    role: Option<RoleId>,
+    role_draft: Option<RoleDraft>,
+    role_patch: Option<RolePatch>,
+    group: Option<String>,
+    access_group: Option<String>,
+    access_group_draft: Option<AccessGroup>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RequestWire {
+    subject: SubjectWire,
+    action: String,
+    #[serde(default)]
+    resource: ResourceWire,
+}
+
+/// The resource of a request, owned.
+#[derive(Clone, Debug, Default)]
+enum OwnedResource {
+    #[default]
+    None,
+    Asset(Box<Asset>),
+    Targets(Vec<Target>),
+    Role(RoleId),
+    RoleDraft(RoleDraft),
+    RolePatch(RoleId, RolePatch),
+    UserGroup(String),
+    AccessGroup(String),
+    AccessGroupDraft(Box<AccessGroup>),
+}
+
+/// One request in the command-line format (SPEC §7), read from JSON:
+/// `{"subject": {"user", "role", "groups", "scopes"}, "action": "...", "resource": {one of
+/// "asset", "targets", "role", "role_draft", "role" + "role_patch", "group",
+/// "access_group", "access_group_draft"}}`. Unknown keys are errors: a misspelt resource
+/// must not silently turn into "no resource".
+///
+/// ```
+/// use scangate::{Policy, Request};
+/// let request = Request::from_json(r#"{"subject": {"scopes": ["scans:read"]}, "action": "scan.read"}"#)?;
+/// assert!(Policy::default().check_request(&request).is_allowed());
+/// assert!(Request::from_json(r#"{"subject": {}, "action": "scan.read", "resource": {"asets": {}}}"#).is_err());
+/// # Ok::<(), scangate::RequestError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Request {
+    user: Option<String>,
+    role: Option<RoleId>,
+    groups: Option<Vec<String>>,
+    scopes: Option<ScopeSet>,
+    action: String,
+    resource: OwnedResource,
+}
+
+impl Request {
+    /// Reads one request.
+    ///
+    /// # Errors
+    ///
+    /// [`RequestError`] naming what is wrong: invalid JSON, unknown or duplicate keys, a
+    /// bad scope, role id, asset value or target, or more than one resource.
+    pub fn from_json(text: &str) -> Result<Request, RequestError> {
+        let wire: RequestWire =
+            serde_json::from_str(text).map_err(|e| RequestError(e.to_string()))?;
+        let r = wire.resource;
+        let mut given: Vec<OwnedResource> = Vec::new();
+        if let Some(asset) = r.asset {
+            given.push(OwnedResource::Asset(Box::new(asset)));
+        }
+        if let Some(targets) = r.targets {
+            given.push(OwnedResource::Targets(targets));
+        }
+        match (r.role, r.role_patch) {
+            (Some(id), Some(patch)) => given.push(OwnedResource::RolePatch(id, patch)),
+            (None, Some(_)) => {
+                return Err(RequestError(
+                    "`role_patch` needs `role`, the id of the role to change".to_owned(),
+                ));
+            }
+            (Some(id), None) => given.push(OwnedResource::Role(id)),
+            (None, None) => {}
+        }
+        if let Some(draft) = r.role_draft {
+            given.push(OwnedResource::RoleDraft(draft));
+        }
+        if let Some(group) = r.group {
+            given.push(OwnedResource::UserGroup(group));
+        }
+        if let Some(group) = r.access_group {
+            given.push(OwnedResource::AccessGroup(group));
+        }
+        if let Some(draft) = r.access_group_draft {
+            given.push(OwnedResource::AccessGroupDraft(Box::new(draft)));
+        }
+        if given.len() > 1 {
+            return Err(RequestError(
+                "the resource names more than one object".to_owned(),
+            ));
+        }
+        let s = wire.subject;
+        Ok(Request {
+            user: s.user,
+            role: s.role,
+            groups: s.groups,
+            scopes: s.scopes,
+            action: wire.action,
+            resource: given.pop().unwrap_or_default(),
+        })
+    }
+
+    /// The action's name.
+    #[must_use]
+    pub fn action(&self) -> &str {
+        &self.action
+    }
+
+    /// The subject, borrowing the request.
+    #[must_use]
+    pub fn subject(&self) -> Subject<'_> {
+        Subject {
+            user: self.user.as_deref(),
+            role: self.role,
+            groups: self.groups.as_deref(),
+            scopes: self.scopes,
+        }
+    }
+
+    /// The resource, borrowing the request.
+    #[must_use]
+    pub fn resource(&self) -> Resource<'_> {
+        match &self.resource {
+            OwnedResource::None => Resource::None,
+            OwnedResource::Asset(asset) => Resource::Asset(asset),
+            OwnedResource::Targets(targets) => Resource::Targets(targets),
+            OwnedResource::Role(id) => Resource::Role(*id),
+            OwnedResource::RoleDraft(draft) => Resource::RoleDraft(draft),
+            OwnedResource::RolePatch(id, patch) => Resource::RolePatch(*id, patch),
+            OwnedResource::UserGroup(group) => Resource::UserGroup(group),
+            OwnedResource::AccessGroup(group) => Resource::AccessGroup(group),
+            OwnedResource::AccessGroupDraft(draft) => Resource::AccessGroupDraft(draft),
+        }
+    }
+}
+
+impl Policy {
+    /// Decides a [`Request`] (the command-line format).
+    #[must_use]
+    pub fn check_request<'a>(&'a self, request: &'a Request) -> Decision<'a> {
+        self.check_named(&request.subject(), &request.action, request.resource())
+    }
+}
+
+fn group_json(group: &AccessGroup) -> Value {
+    json!({"id": group.id(), "name": group.name()})
+}
+
+fn membership_json(group: &AccessGroup, membership: Membership) -> Value {
+    match membership {
+        Membership::AllAssets => json!({"all_assets": true}),
+        Membership::Rule { rule, term } => {
+            let found = group
+                .rules()
+                .get(rule)
+                .and_then(|r| r.terms().get(term).map(|t| (r, t)));
+            match found {
+                Some((r, t)) => {
+                    json!({"rule": rule, "term": term, "type": r.rule_type().as_str(), "operator": r.operator().as_str(), "value": t.to_string()})
+                }
+                None => json!({"rule": rule, "term": term}),
+            }
+        }
+    }
+}
+
+fn grant_json(grant: &Grant<'_>) -> Value {
+    match grant {
+        Grant::AllAssetsDefault => json!({"everyone": "all_assets_default"}),
+        Grant::AllUsers => json!({"everyone": "all_users"}),
+        Grant::Principal { index, principal } => json!({
+            "index": index,
+            "type": principal.kind().as_str(),
+            "id": principal.id(),
+            "everyone": principal.is_everyone(),
+        }),
+    }
+}
+
+fn target_json(grant: &TargetGrant<'_>) -> Value {
+    json!({
+        "target": grant.target.to_string(),
+        "access_group": group_json(grant.group),
+        "membership": membership_json(grant.group, grant.membership),
+        "principal": grant_json(&grant.grant),
+    })
+}
+
+fn object_json(object: &ObjectGrant<'_>) -> Value {
+    match object {
+        ObjectGrant::Asset {
+            group,
+            membership,
+            grant,
+            permission,
+        } => json!({
+            "access_group": group_json(group),
+            "membership": membership_json(group, *membership),
+            "principal": grant_json(grant),
+            "permission": permission.wire_names().collect::<Vec<_>>(),
+        }),
+        ObjectGrant::Targets(grants) => {
+            json!({"targets": grants.iter().map(target_json).collect::<Vec<_>>()})
+        }
+        ObjectGrant::Member(group) => json!({"member_of": group}),
+        ObjectGrant::AnyGroup => json!({"any_group": true}),
+        ObjectGrant::Role(role) => json!({"role": {"id": role.id(), "name": role.name()}}),
+        ObjectGrant::RoleChange => json!({"role_change": "valid"}),
+        ObjectGrant::AccessGroup(group) => json!({"access_group": group_json(group)}),
+        ObjectGrant::AccessGroupChange => json!({"access_group_change": "valid"}),
+    }
+}
+
+fn denial_details(denial: &Denial<'_>, map: &mut Map<String, Value>) {
+    match denial {
+        Denial::MissingScopes(missing) => {
+            map.insert(
+                "missing_scopes".to_owned(),
+                json!(missing.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
+            );
+        }
+        Denial::MissingPermissions { role, missing } => {
+            map.insert(
+                "role".to_owned(),
+                json!({"id": role.id(), "name": role.name()}),
+            );
+            map.insert(
+                "missing_permissions".to_owned(),
+                json!(requirement_names(*missing)),
+            );
+        }
+        Denial::Asset {
+            containing: Some(group),
+            ..
+        }
+        | Denial::Target {
+            containing: Some(group),
+            ..
+        } => {
+            map.insert("containing_access_group".to_owned(), group_json(group));
+        }
+        Denial::Role(error) => {
+            map.insert("http_status".to_owned(), json!(error.http_status()));
+        }
+        Denial::AccessGroup(error) => {
+            map.insert("code".to_owned(), json!(error.code()));
+            map.insert("http_status".to_owned(), json!(error.http_status()));
+        }
+        _ => {}
+    }
+    if let Denial::Target { index, target, .. } = denial {
+        map.insert(
+            "target".to_owned(),
+            json!({"index": index, "value": target.to_string()}),
+        );
+    }
+}
+
+/// The JSON explanation: `decision`, `action`, then for an allow the layers that applied
+/// (`scopes`, `role`, `object`), for a deny `denied_by`, `reason` and the details.
+impl Serialize for Decision<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = Map::new();
+        map.insert(
+            "decision".to_owned(),
+            json!(if self.is_allowed() { "allow" } else { "deny" }),
+        );
+        map.insert("action".to_owned(), json!(self.action));
+        match &self.denial {
+            Some(denial) => {
+                map.insert("denied_by".to_owned(), json!(denial.layer().as_str()));
+                map.insert("reason".to_owned(), json!(denial.to_string()));
+                denial_details(denial, &mut map);
+            }
+            None => {
+                if let Some((required, key)) = self.scopes {
+                    map.insert(
+                        "scopes".to_owned(),
+                        json!({"required": required, "key": key}),
+                    );
+                }
+                if let Some((role, required)) = self.role {
+                    map.insert(
+                        "role".to_owned(),
+                        json!({"id": role.id(), "name": role.name(), "required": if required.is_empty() { String::new() } else { requirement_names(required) }}),
+                    );
+                }
+                if let Some(object) = &self.object {
+                    map.insert("object".to_owned(), object_json(object));
+                }
+            }
+        }
+        Value::Object(map).serialize(serializer)
+    }
+}
