@@ -278,6 +278,41 @@ fn create_table() {
 }
 
 #[test]
+fn rule_messages_read_correctly() {
+    let (catalog, delegate, _) = catalog();
+    let message = |result: Result<RoleCatalog, RoleError>| result.unwrap_err().to_string();
+    assert_eq!(
+        message(catalog.delete(ADMIN, NO_ROLE, []).map(|(c, _)| c)),
+        "built-in role `No Role` (0) cannot be deleted"
+    );
+    assert_eq!(
+        message(catalog.edit(ADMIN, SM, &RolePatch::new().rename("x"))),
+        "built-in role `Security Manager` (2) cannot be edited"
+    );
+    assert_eq!(
+        message(catalog.edit(ADMIN, SA, &RolePatch::new().grant(P::MANAGE_APP))),
+        "no role may be edited to hold `permManageApp`"
+    );
+    assert_eq!(
+        message(
+            catalog
+                .create(ADMIN, RoleDraft::new("x").with_permissions(P::MANAGE_APP))
+                .map(|(c, _)| c)
+        ),
+        "no role may be created to hold `permManageApp`"
+    );
+    // A policy-level delegate asking for a full-scan role: the excess is named.
+    assert_eq!(
+        message(
+            catalog
+                .create(delegate, RoleDraft::new("x").with_permissions(P::SCAN_FULL))
+                .map(|(c, _)| c)
+        ),
+        "role `1000001` may not create a role holding permScan=full, which it lacks"
+    );
+}
+
+#[test]
 fn escalation_errors_name_the_excess() {
     let (catalog, _, _) = catalog();
     let error = catalog

@@ -15,7 +15,7 @@ use crate::role::{Role, RoleDraft, RoleId, RolePatch};
 use crate::scope::ScopeSet;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use std::collections::HashMap;
 
 /// A policy file (or request) that cannot be used, with where the problem is.
@@ -510,85 +510,87 @@ fn object_json(object: &ObjectGrant<'_>) -> Value {
     }
 }
 
-fn denial_details(denial: &Denial<'_>, map: &mut Map<String, Value>) {
+/// The details of a denial, as ordered `(key, value)` entries.
+fn denial_details(denial: &Denial<'_>) -> Vec<(&'static str, Value)> {
+    let mut details = Vec::new();
     match denial {
         Denial::MissingScopes(missing) => {
-            map.insert(
-                "missing_scopes".to_owned(),
+            details.push((
+                "missing_scopes",
                 json!(missing.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
-            );
+            ));
         }
         Denial::MissingPermissions { role, missing } => {
-            map.insert(
-                "role".to_owned(),
-                json!({"id": role.id(), "name": role.name()}),
-            );
-            map.insert(
-                "missing_permissions".to_owned(),
-                json!(requirement_names(*missing)),
-            );
+            details.push(("role", json!({"id": role.id(), "name": role.name()})));
+            details.push(("missing_permissions", json!(requirement_names(*missing))));
         }
-        Denial::Asset {
-            containing: Some(group),
-            ..
+        Denial::Asset { containing, .. } => {
+            details.push((
+                "containing_access_group",
+                containing.map_or(Value::Null, group_json),
+            ));
         }
-        | Denial::Target {
-            containing: Some(group),
+        Denial::Target {
+            index,
+            target,
+            containing,
             ..
         } => {
-            map.insert("containing_access_group".to_owned(), group_json(group));
+            details.push((
+                "target",
+                json!({"index": index, "value": target.to_string()}),
+            ));
+            details.push((
+                "containing_access_group",
+                containing.map_or(Value::Null, group_json),
+            ));
         }
-        Denial::Role(error) => {
-            map.insert("http_status".to_owned(), json!(error.http_status()));
-        }
+        Denial::Role(error) => details.push(("http_status", json!(error.http_status()))),
         Denial::AccessGroup(error) => {
-            map.insert("code".to_owned(), json!(error.code()));
-            map.insert("http_status".to_owned(), json!(error.http_status()));
+            details.push(("code", json!(error.code())));
+            details.push(("http_status", json!(error.http_status())));
         }
         _ => {}
     }
-    if let Denial::Target { index, target, .. } = denial {
-        map.insert(
-            "target".to_owned(),
-            json!({"index": index, "value": target.to_string()}),
-        );
-    }
+    details
 }
 
-/// The JSON explanation: `decision`, `action`, then for an allow the layers that applied
-/// (`scopes`, `role`, `object`), for a deny `denied_by`, `reason` and the details.
+/// The JSON explanation, keys in this order: `decision`, `action`; for an allow the layers
+/// that applied (`scopes`, `role`, `object`); for a deny `denied_by`, `reason` and the
+/// details (`missing_scopes`, `missing_permissions`, `target`, `code`, …).
 impl Serialize for Decision<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = Map::new();
-        map.insert(
-            "decision".to_owned(),
-            json!(if self.is_allowed() { "allow" } else { "deny" }),
-        );
-        map.insert("action".to_owned(), json!(self.action));
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("decision", if self.is_allowed() { "allow" } else { "deny" })?;
+        map.serialize_entry("action", self.action)?;
         match &self.denial {
             Some(denial) => {
-                map.insert("denied_by".to_owned(), json!(denial.layer().as_str()));
-                map.insert("reason".to_owned(), json!(denial.to_string()));
-                denial_details(denial, &mut map);
+                map.serialize_entry("denied_by", denial.layer().as_str())?;
+                map.serialize_entry("reason", &denial.to_string())?;
+                for (key, value) in denial_details(denial) {
+                    map.serialize_entry(key, &value)?;
+                }
             }
             None => {
                 if let Some((required, key)) = self.scopes {
-                    map.insert(
-                        "scopes".to_owned(),
-                        json!({"required": required, "key": key}),
-                    );
+                    map.serialize_entry("scopes", &json!({"required": required, "key": key}))?;
                 }
                 if let Some((role, required)) = self.role {
-                    map.insert(
-                        "role".to_owned(),
-                        json!({"id": role.id(), "name": role.name(), "required": if required.is_empty() { String::new() } else { requirement_names(required) }}),
-                    );
+                    let required = if required.is_empty() {
+                        String::new()
+                    } else {
+                        requirement_names(required)
+                    };
+                    map.serialize_entry(
+                        "role",
+                        &json!({"id": role.id(), "name": role.name(), "required": required}),
+                    )?;
                 }
                 if let Some(object) = &self.object {
-                    map.insert("object".to_owned(), object_json(object));
+                    map.serialize_entry("object", &object_json(object))?;
                 }
             }
         }
-        Value::Object(map).serialize(serializer)
+        map.end()
     }
 }

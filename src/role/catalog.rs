@@ -37,6 +37,19 @@ pub enum RoleOperation {
     Assign,
 }
 
+impl RoleOperation {
+    /// "created", "edited", "deleted", "assigned", for messages.
+    #[must_use]
+    pub const fn participle(self) -> &'static str {
+        match self {
+            RoleOperation::Create => "created",
+            RoleOperation::Edit => "edited",
+            RoleOperation::Delete => "deleted",
+            RoleOperation::Assign => "assigned",
+        }
+    }
+}
+
 impl fmt::Display for RoleOperation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -64,13 +77,13 @@ pub enum RoleError {
         operation: RoleOperation,
     },
     /// The role would hold `permManageApp`.
-    #[error("no role may be {operation}d to hold `permManageApp`")]
+    #[error("no role may be {} to hold `permManageApp`", .operation.participle())]
     ManageApp {
         /// What was tried.
         operation: RoleOperation,
     },
     /// Administrator, No Role and Security Manager cannot be edited or deleted.
-    #[error("built-in role `{name}` ({id}) cannot be {operation}ed")]
+    #[error("built-in role `{name}` ({id}) cannot be {}", .operation.participle())]
     Immutable {
         /// The role.
         id: RoleId,
