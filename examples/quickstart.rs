@@ -4,7 +4,8 @@
 
 use scangate::{
     AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Action, Asset, Permissions,
-    Policy, Principal, Resource, Role, RoleDraft, RoleId, Rule, ScopeSet, Subject, Target, User,
+    Policy, Principal, Reach, Resource, Role, RoleDraft, RoleId, Rule, ScopeSet, Subject, Target,
+    User,
 };
 
 /// Access groups exactly as Tenable VM returned them (tests/fixtures/tenable-vm/).
@@ -54,7 +55,7 @@ fn build() -> Result<Policy, Box<dyn std::error::Error>> {
 
 fn show(policy: &Policy, who: &str, subject: &Subject<'_>, action: Action, resource: Resource<'_>) {
     let decision = policy.check(subject, action, resource);
-    println!("{who:<28} {decision}");
+    println!("{who:<33} {decision}");
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -161,7 +162,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     for allowed in &split.allowed {
         println!(
-            "{:<28}   scan `{}` (access group `{}`)",
+            "{:<33}   scan `{}` (access group `{}`)",
             "",
             allowed.written,
             allowed.group.name()
@@ -169,7 +170,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     for skipped in &split.skipped {
         println!(
-            "{:<28}   skip `{}`: {}",
+            "{:<33}   skip `{}`: {}",
             "", skipped.written, skipped.reason
         );
     }
@@ -236,10 +237,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("alice with her CI key may: {}", names.join(", "));
     }
     for who in policy.who_can(&web01, AccessPermissions::CAN_SCAN) {
+        let reach = match &who.reach {
+            Reach::Everyone(_) => "every user".to_owned(),
+            Reach::Principals(principals) => {
+                let names: Vec<String> = principals
+                    .iter()
+                    .map(|p| format!("{} `{}`", p.kind(), p.id().unwrap_or("?")))
+                    .collect();
+                names.join(", ")
+            }
+        };
         println!(
-            "who can scan web01: access group `{}` -> {:?}",
-            who.group.name(),
-            who.reach
+            "who can scan web01: {reach} (access group `{}`)",
+            who.group.name()
         );
     }
     Ok(())

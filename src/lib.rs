@@ -38,3 +38,8 @@ pub(crate) fn echo(text: &str) -> String {
         None => text.to_owned(),
     }
 }
+
+/// The examples of `docs/guide.md`, compiled and run as doctests.
+#[cfg(all(doctest, feature = "serde"))]
+#[doc = include_str!("../docs/guide.md")]
+struct GuideDoctests;
