@@ -6,8 +6,8 @@
 
 use criterion::{BenchmarkId, Criterion, black_box, criterion_group, criterion_main};
 use scangate::{
-    AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Action, Asset, Policy, Principal, Resource,
-    RoleId, Rule, ScopeSet, Subject, User,
+    AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Action, Asset, Policy,
+    Principal, Resource, RoleId, Rule, ScopeSet, Subject, User,
 };
 
 /// `groups` access groups of `rules` rules each (IPv4 CIDRs and ranges, FQDN `eq` and
@@ -15,7 +15,8 @@ use scangate::{
 fn policy(groups: usize, rules: usize) -> Policy {
     let mut built = Vec::with_capacity(groups);
     for g in 0..groups {
-        let mut group = AccessGroup::new(&format!("group {g}"), AccessGroupType::ManageAssets).with_id(&format!("g{g}"));
+        let mut group = AccessGroup::new(&format!("group {g}"), AccessGroupType::ManageAssets)
+            .with_id(&format!("g{g}"));
         for r in 0..rules {
             let (a, b) = ((g % 250) + 1, (r % 250) + 1);
             let rule = match r % 4 {
@@ -54,13 +55,21 @@ fn scope_and_role_only(c: &mut Criterion) {
         b.iter(|| policy.is_allowed(black_box(&org_key), Action::SCAN_READ, Resource::None))
     });
     c.bench_function("check/scope-only (org key, scan.read)", |b| {
-        b.iter(|| policy.check(black_box(&org_key), Action::SCAN_READ, Resource::None).is_allowed())
+        b.iter(|| {
+            policy
+                .check(black_box(&org_key), Action::SCAN_READ, Resource::None)
+                .is_allowed()
+        })
     });
     c.bench_function("is_allowed/role-only (user, org_log.view)", |b| {
         b.iter(|| policy.is_allowed(black_box(&ann), Action::ORG_LOG_VIEW, Resource::None))
     });
     c.bench_function("check/role-only deny (user, ticket.create)", |b| {
-        b.iter(|| policy.check(black_box(&ann), Action::TICKET_CREATE, Resource::None).is_allowed())
+        b.iter(|| {
+            policy
+                .check(black_box(&ann), Action::TICKET_CREATE, Resource::None)
+                .is_allowed()
+        })
     });
 }
 
@@ -69,13 +78,29 @@ fn asset_view(c: &mut Criterion) {
     for groups in [10, 100, 1_000, 5_000] {
         let policy = policy(groups, 10);
         let g = groups - 1;
-        let hit = Asset::new().with("ipv4", &format!("10.{}.1.7", (g % 250) + 1)).unwrap_or_default();
+        let hit = Asset::new()
+            .with("ipv4", &format!("10.{}.1.7", (g % 250) + 1))
+            .unwrap_or_default();
         let alice = Subject::user("alice");
         group.bench_with_input(BenchmarkId::new("is_allowed", groups), &hit, |b, asset| {
-            b.iter(|| policy.is_allowed(black_box(&alice), Action::ASSET_VIEW, Resource::Asset(asset)))
+            b.iter(|| {
+                policy.is_allowed(
+                    black_box(&alice),
+                    Action::ASSET_VIEW,
+                    Resource::Asset(asset),
+                )
+            })
         });
         group.bench_with_input(BenchmarkId::new("check", groups), &hit, |b, asset| {
-            b.iter(|| policy.check(black_box(&alice), Action::ASSET_VIEW, Resource::Asset(asset)).is_allowed())
+            b.iter(|| {
+                policy
+                    .check(
+                        black_box(&alice),
+                        Action::ASSET_VIEW,
+                        Resource::Asset(asset),
+                    )
+                    .is_allowed()
+            })
         });
     }
     group.finish();
