@@ -441,3 +441,80 @@ fn requests_fail_closed_on_anything_unexpected() {
         assert!(error.contains(needle), "{text}: {error}");
     }
 }
+
+#[test]
+fn new_keys_hold_only_scopes_the_owners_role_can_exercise() {
+    // The rule, as the Bright documentation states it for custom roles and keys.
+    let rules: serde_json::Value = serde_json::from_str(include_str!(
+        "fixtures/bright/roles_and_delegation_rules.json"
+    ))
+    .unwrap();
+    assert!(rules["rules"].as_array().unwrap().iter().any(|r| {
+        r.as_str()
+            .unwrap()
+            .contains("cannot delegate beyond own scopes")
+    }));
+
+    let policy = policy();
+    let delegable = |user: &str| {
+        policy
+            .delegable_scopes(&Subject::user(user))
+            .unwrap()
+            .to_string()
+    };
+    // The Auditor holds no permission any scan-changing, group-changing or role-writing
+    // action needs; `scans` implies scopes it cannot use.
+    assert_eq!(
+        delegable("ann"),
+        "scans:read issues:read issues:manage projects:manage projects:read projects:delete groups:read roles:read \
+         files:read files:write integration.repos:read repeaters:read repeaters:write scim bot scripts:read \
+         scripts:write org:read org:write org.memberships:manage org.memberships:read"
+    );
+    // The Security Analyst scans and purges, but manages neither groups nor roles.
+    let analyst = policy.delegable_scopes(&Subject::user("alice")).unwrap();
+    assert!(
+        analyst.contains(scangate::Scope::Scans) && analyst.contains(scangate::Scope::ScansDelete)
+    );
+    assert!(
+        !analyst.contains(scangate::Scope::GroupsManage)
+            && !analyst.contains(scangate::Scope::RolesWrite)
+    );
+    // The Security Manager can exercise every scope.
+    assert_eq!(
+        policy
+            .delegable_scopes(&Subject::user("sam"))
+            .unwrap()
+            .len(),
+        30
+    );
+
+    assert!(
+        policy
+            .check_new_key(
+                &Subject::user("alice"),
+                "scans projects:read".parse().unwrap()
+            )
+            .is_ok()
+    );
+    let error = policy
+        .check_new_key(
+            &Subject::user("alice"),
+            "scans groups:admin roles:write".parse().unwrap(),
+        )
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "role `Security Analyst` cannot exercise `groups:admin roles:write`, so a key of `alice` may not hold it"
+    );
+    let error = policy
+        .check_new_key(
+            &Subject::api_key("scans".parse().unwrap()),
+            "scans".parse().unwrap(),
+        )
+        .unwrap_err();
+    assert_eq!(error.to_string(), "needs a requester with a role");
+    let error = policy
+        .check_new_key(&Subject::user("mallory"), "scans".parse().unwrap())
+        .unwrap_err();
+    assert_eq!(error.to_string(), "unknown user `mallory`");
+}

@@ -6,12 +6,14 @@
 //! - `check`: the decision rule across the three layers;
 //! - `decision`: decisions, denials and their explanations;
 //! - `extras`: effective permissions, `who_can`, the asset filter, target partitioning;
+//! - `keys`: which scopes a user may put on a new API key;
 //! - `mutate`: role and access-group changes returning a new policy;
 //! - `wire` (feature `serde`): the policy file, requests, decisions as JSON.
 
 mod check;
 mod decision;
 mod extras;
+mod keys;
 mod mutate;
 #[cfg(feature = "serde")]
 mod wire;
@@ -219,6 +221,16 @@ pub enum PolicyError {
     /// A change was refused by the policy itself (layers 1–2 or a missing subject).
     #[error("{0}")]
     Denied(String),
+    /// A new API key asks for scopes its owner's role cannot exercise.
+    #[error("role `{role}` cannot exercise `{excess}`, so a key of `{owner}` may not hold it")]
+    KeyScopes {
+        /// The key's owner.
+        owner: String,
+        /// The owner's role name.
+        role: String,
+        /// The scopes beyond the role.
+        excess: ScopeSet,
+    },
 }
 
 /// The data behind a [`Policy`].
