@@ -64,6 +64,13 @@ fn scope_and_role_only(c: &mut Criterion) {
     c.bench_function("is_allowed/role-only (user, org_log.view)", |b| {
         b.iter(|| policy.is_allowed(black_box(&ann), Action::ORG_LOG_VIEW, Resource::None))
     });
+    let no_groups: Vec<String> = Vec::new();
+    let inline = Subject::user("ann")
+        .with_role(RoleId::AUDITOR)
+        .with_groups(&no_groups);
+    c.bench_function("is_allowed/role-only (inline role, org_log.view)", |b| {
+        b.iter(|| policy.is_allowed(black_box(&inline), Action::ORG_LOG_VIEW, Resource::None))
+    });
     c.bench_function("check/role-only deny (user, ticket.create)", |b| {
         b.iter(|| {
             policy

@@ -114,7 +114,12 @@ impl Policy {
                 None => Err(Denial::NoSubject),
             };
         };
-        let known = self.data.users.get(user);
+        // The directory is consulted only for what the subject does not give inline.
+        let known = if subject.role.is_some() && subject.groups.is_some() {
+            None
+        } else {
+            self.data.users.get(user)
+        };
         let role_id = match (subject.role, known) {
             (Some(role), _) => role,
             (None, Some(known)) => known.role(),
@@ -149,9 +154,8 @@ impl Policy {
             if spec.scopes().is_empty() {
                 return Err(Denial::NotForApiKeys);
             }
-            let missing = key.missing(spec.scopes());
-            if !missing.is_empty() {
-                return Err(Denial::MissingScopes(missing));
+            if !key.grants_all(spec.scopes()) {
+                return Err(Denial::MissingScopes(key.missing(spec.scopes())));
             }
             decision.scopes = Some((spec.scopes(), key));
         }
