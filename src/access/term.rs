@@ -498,16 +498,25 @@ fn parse_prefix(text: &str, max: u8) -> Result<u32, TermError> {
     Ok(prefix)
 }
 
-fn parse_ipv4_interval(text: &str) -> Result<(u32, u32), TermError> {
-    let addr = |s: &str| {
-        s.parse::<Ipv4Addr>()
-            .map(u32::from)
-            .map_err(|_| TermError::BadIpv4(s.to_owned()))
-    };
+/// Parses a single address, a CIDR (`a/prefix`, host bits allowed) or a range (`a-b`) into
+/// the inclusive interval it covers. `addr` parses one address; `mask(prefix)` is the
+/// network mask of that prefix length; `bits` is the address width.
+fn parse_interval<T>(
+    text: &str,
+    bits: u8,
+    addr: impl Fn(&str) -> Result<T, TermError>,
+    mask: impl Fn(u32) -> T,
+) -> Result<(T, T), TermError>
+where
+    T: Copy
+        + Ord
+        + std::ops::BitAnd<Output = T>
+        + std::ops::BitOr<Output = T>
+        + std::ops::Not<Output = T>,
+{
     if let Some((a, p)) = text.split_once('/') {
         let base = addr(a)?;
-        let prefix = parse_prefix(p, 32)?;
-        let mask = u32::MAX.checked_shl(32 - prefix).unwrap_or(0);
+        let mask = mask(parse_prefix(p, bits)?);
         let first = base & mask;
         Ok((first, first | !mask))
     } else if let Some((a, b)) = text.split_once('-') {
@@ -525,31 +534,26 @@ fn parse_ipv4_interval(text: &str) -> Result<(u32, u32), TermError> {
     }
 }
 
+fn parse_ipv4_interval(text: &str) -> Result<(u32, u32), TermError> {
+    let addr = |s: &str| {
+        s.parse::<Ipv4Addr>()
+            .map(u32::from)
+            .map_err(|_| TermError::BadIpv4(s.to_owned()))
+    };
+    parse_interval(text, 32, addr, |prefix| {
+        u32::MAX.checked_shl(32 - prefix).unwrap_or(0)
+    })
+}
+
 fn parse_ipv6_interval(text: &str) -> Result<(u128, u128), TermError> {
     let addr = |s: &str| {
         s.parse::<Ipv6Addr>()
             .map(u128::from)
             .map_err(|_| TermError::BadIpv6(s.to_owned()))
     };
-    if let Some((a, p)) = text.split_once('/') {
-        let base = addr(a)?;
-        let prefix = parse_prefix(p, 128)?;
-        let mask = u128::MAX.checked_shl(128 - prefix).unwrap_or(0);
-        let first = base & mask;
-        Ok((first, first | !mask))
-    } else if let Some((a, b)) = text.split_once('-') {
-        let (first, last) = (addr(a)?, addr(b)?);
-        if first > last {
-            return Err(TermError::ReversedRange {
-                first: a.to_owned(),
-                last: b.to_owned(),
-            });
-        }
-        Ok((first, last))
-    } else {
-        let a = addr(text)?;
-        Ok((a, a))
-    }
+    parse_interval(text, 128, addr, |prefix| {
+        u128::MAX.checked_shl(128 - prefix).unwrap_or(0)
+    })
 }
 
 #[cfg(test)]
