@@ -1,0 +1,733 @@
+//! The compiled access-group index: the layer-3 fast path.
+//!
+//! [`GroupIndex`] is built once from an [`AccessGroups`] and answers the questions the
+//! engine asks per request and per asset row, with exactly the answers of
+//! [`AccessGroup::grant`] and [`ReferenceMatcher`] (a proptest checks this on random
+//! groups):
+//!
+//! - which groups grant a subject a permission ([`GroupIndex::granting`]): a principal
+//!   index (user id → groups, user-group id → groups, plus the sets every user gets);
+//! - the first of those groups containing an asset or a scan target, and why
+//!   ([`GroupIndex::first_containing`], [`GroupIndex::first_containing_target`]);
+//! - every group containing an asset ([`GroupIndex::containing`], for `who_can`);
+//! - an [`AssetFilter`] compiled for one subject, for list endpoints.
+//!
+//! Per attribute, every term is filed under its value: IP terms in a table of elementary
+//! intervals (binary search on the address), `eq` names and texts in a hash table,
+//! `starts` / `ends` in hash tables probed with every prefix / suffix length present
+//! (hashed in one pass over the value), `match` patterns under their rarest 4-byte piece,
+//! MACs, Qualys ids and UUIDs (tags) in a hash map. Each key leads to a list of hits
+//! `(group, rule, term)` sorted by group with the lowest `(rule, term)` of that group, so
+//! the reference membership (lowest rule, then lowest term) falls out of a minimum. No
+//! lookup allocates.
+
+mod grams;
+mod principals;
+mod set;
+mod tables;
+
+use core::slice;
+
+pub use set::GroupSet;
+
+use self::grams::Contains;
+use self::principals::Principals;
+use self::tables::{FxMap, Hit, IpTable, Lists, StrTable, to_u32};
+use super::asset::{Asset, Target};
+use super::groups::AccessGroups;
+use super::principal::AccessPermissions;
+use super::reference::Membership;
+use super::rule_type::RuleType;
+use super::term::{AssetValue, TermValue};
+#[allow(unused_imports)] // doc links
+use super::{group::AccessGroup, reference::ReferenceMatcher};
+
+/// What a lookup does with the hit lists it finds.
+pub(super) trait Visit {
+    /// Whether list `list` is worth looking at (checked before a `match` pattern is run).
+    fn wants(&mut self, list: u32) -> bool;
+    /// Takes list `list`, whose key matched; returns `true` to stop the lookup.
+    fn visit(&mut self, list: u32) -> bool;
+    /// Whether structure `part` of attribute `attr` can be skipped entirely.
+    fn skip(&self, _attr: usize, _part: u8) -> bool {
+        false
+    }
+}
+
+/// The structures of one attribute (the parts a filter can skip are numbered).
+#[derive(Debug, Default)]
+struct AttrIndex {
+    v4: IpTable<u32>,
+    v6: IpTable<u128>,
+    eq: StrTable,
+    starts: StrTable,
+    ends: StrTable,
+    contains: Contains,
+    scalars: FxMap<(u8, u128), u32>,
+    scalar_ids: (u32, u32),
+}
+
+const PART_V4: u8 = 0;
+const PART_V6: u8 = 1;
+const PART_EQ: u8 = 2;
+const PART_STARTS: u8 = 3;
+const PART_ENDS: u8 = 4;
+const PART_CONTAINS: u8 = 5;
+const PART_SCALARS: u8 = 6;
+
+impl AttrIndex {
+    fn parts(&self) -> [(u8, (u32, u32)); 7] {
+        [
+            (PART_V4, self.v4.ids),
+            (PART_V6, self.v6.ids),
+            (PART_EQ, self.eq.ids),
+            (PART_STARTS, self.starts.ids),
+            (PART_ENDS, self.ends.ids),
+            (PART_CONTAINS, self.contains.ids),
+            (PART_SCALARS, self.scalar_ids),
+        ]
+    }
+
+    fn is_empty(&self) -> bool {
+        self.parts().iter().all(|(_, (a, b))| a == b) && self.contains.is_empty()
+    }
+
+    #[inline]
+    fn visit(&self, attr: usize, value: &AssetValue, v: &mut impl Visit) -> bool {
+        match value {
+            AssetValue::Ipv4(a) => {
+                !v.skip(attr, PART_V4)
+                    && self
+                        .v4
+                        .find(u32::from(*a))
+                        .is_some_and(|l| v.wants(l) && v.visit(l))
+            }
+            AssetValue::Ipv6(a) => {
+                !v.skip(attr, PART_V6)
+                    && self
+                        .v6
+                        .find(u128::from(*a))
+                        .is_some_and(|l| v.wants(l) && v.visit(l))
+            }
+            AssetValue::Str(s) => {
+                let b = s.as_bytes();
+                (!v.skip(attr, PART_EQ)
+                    && self.eq.find(b).is_some_and(|l| v.wants(l) && v.visit(l)))
+                    || (!v.skip(attr, PART_STARTS)
+                        && self.starts.affixes(b, |l| v.wants(l) && v.visit(l)))
+                    || (!v.skip(attr, PART_ENDS)
+                        && self.ends.affixes(b, |l| v.wants(l) && v.visit(l)))
+                    || (!v.skip(attr, PART_CONTAINS) && self.contains.visit(s, v))
+            }
+            AssetValue::Mac(m) => self.scalar(attr, (0, u128::from(m.to_u64())), v),
+            AssetValue::Digits(d) => self.scalar(attr, (1, u128::from(*d)), v),
+            AssetValue::Uuid(u) => self.scalar(attr, (2, u.to_u128()), v),
+        }
+    }
+
+    #[inline]
+    fn scalar(&self, attr: usize, key: (u8, u128), v: &mut impl Visit) -> bool {
+        !self.scalars.is_empty()
+            && !v.skip(attr, PART_SCALARS)
+            && self
+                .scalars
+                .get(&key)
+                .is_some_and(|l| v.wants(*l) && v.visit(*l))
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.v4.heap_bytes()
+            + self.v6.heap_bytes()
+            + self.eq.heap_bytes()
+            + self.starts.heap_bytes()
+            + self.ends.heap_bytes()
+            + self.contains.heap_bytes()
+            + self.scalars.capacity() * (size_of::<((u8, u128), u32)>() + 1)
+    }
+}
+
+/// The terms of one attribute, gathered before the structures are built.
+#[derive(Default)]
+struct Raw<'a> {
+    v4: Vec<(u32, u32, Hit)>,
+    v6: Vec<(u128, u128, Hit)>,
+    eq: Vec<(&'a str, Hit)>,
+    starts: Vec<(&'a str, Hit)>,
+    ends: Vec<(&'a str, Hit)>,
+    contains: Vec<(&'a str, Hit)>,
+    scalars: Vec<((u8, u128), Hit)>,
+}
+
+/// The compiled index of a list of access groups (see the [module docs](self)). Build
+/// it once per policy version; every query takes `&self`, never fails and does not
+/// allocate except where it returns an owned collection. `Send + Sync`.
+///
+/// Positions are indexes into the order of the [`AccessGroups`] it was built from.
+///
+/// # Examples
+///
+/// ```
+/// use scangate::access::GroupIndex;
+/// use scangate::{
+///     AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Asset, Membership,
+///     Principal, Rule,
+/// };
+/// let groups = AccessGroups::from_server([
+///     AccessGroup::new("Lab", AccessGroupType::ManageAssets)
+///         .with_rule(Rule::parse("fqdn", "match", ["*.lab.example"])?)
+///         .with_principal(Principal::user("alice", AccessPermissions::CAN_VIEW)),
+///     AccessGroup::new("Net", AccessGroupType::ManageAssets)
+///         .with_rule(Rule::parse("hostname", "eq", ["db01"])?)
+///         .with_rule(Rule::parse("ipv4", "eq", ["10.0.0.0/8", "10.1.2.3"])?)
+///         .with_principal(Principal::group("ops", AccessPermissions::all())),
+/// ]);
+/// let index = GroupIndex::new(&groups);
+/// let granted = index.granting("alice", &["ops"], AccessPermissions::CAN_VIEW);
+/// assert_eq!(granted.iter().collect::<Vec<_>>(), [0, 1]);
+///
+/// let asset = Asset::new().with("ipv4", "10.1.2.3")?.with("fqdn", "x.lab.example")?;
+/// assert_eq!(
+///     index.first_containing(&asset, &granted),
+///     Some((0, Membership::Rule { rule: 0, term: 0 }))
+/// );
+/// let scan = index.granting("alice", &["ops"], AccessPermissions::CAN_SCAN);
+/// assert_eq!(
+///     index.first_containing(&asset, &scan),
+///     Some((1, Membership::Rule { rule: 1, term: 0 }))
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct GroupIndex {
+    principals: Principals,
+    /// Groups with `all_assets: true`, ascending: they contain everything.
+    all_assets: Vec<u32>,
+    /// By [`RuleType::index`].
+    attrs: Vec<AttrIndex>,
+    /// The attributes with at least one term.
+    indexed: Vec<RuleType>,
+    lists: Lists,
+    terms: usize,
+}
+
+impl GroupIndex {
+    /// Builds the index of `groups`.
+    ///
+    /// Cost: one pass over the terms, then one sort per IP attribute; memory is about one
+    /// list entry per term plus its key (see `docs/performance.md`). Heavily overlapping IP
+    /// intervals are the costly case: an address range covered by `k` terms of `k`
+    /// different groups stores those `k` hits once per elementary interval inside it.
+    #[must_use]
+    pub fn new(groups: &AccessGroups) -> GroupIndex {
+        let principals = Principals::build(groups.iter());
+        let mut raw: Vec<Raw<'_>> = RuleType::ALL.iter().map(|_| Raw::default()).collect();
+        let mut all_assets = Vec::new();
+        let mut terms = 0;
+        for (position, group) in groups.iter().enumerate() {
+            let g = to_u32(position);
+            if group.all_assets() {
+                // The reference answers All Assets before looking at rules.
+                all_assets.push(g);
+                continue;
+            }
+            for (r, rule) in group.rules().iter().enumerate() {
+                let Some(raw) = raw.get_mut(rule.rule_type().index()) else {
+                    continue;
+                };
+                for (t, term) in rule.terms().iter().enumerate() {
+                    terms += 1;
+                    let hit = Hit {
+                        group: g,
+                        rule: to_u32(r),
+                        term: to_u32(t),
+                    };
+                    match term.value() {
+                        TermValue::Ipv4 { first, last } => raw.v4.push((*first, *last, hit)),
+                        TermValue::Ipv6 { first, last } => raw.v6.push((*first, *last, hit)),
+                        TermValue::Equals(s) => raw.eq.push((s, hit)),
+                        TermValue::Starts(s) => raw.starts.push((s, hit)),
+                        TermValue::Ends(s) => raw.ends.push((s, hit)),
+                        TermValue::Contains(s) => raw.contains.push((s, hit)),
+                        TermValue::Mac(m) => raw.scalars.push(((0, u128::from(m.to_u64())), hit)),
+                        TermValue::Digits(d) => raw.scalars.push(((1, u128::from(*d)), hit)),
+                        TermValue::Uuid(u) => raw.scalars.push(((2, u.to_u128()), hit)),
+                    }
+                }
+            }
+        }
+        let mut lists = Lists::new();
+        let mut attrs = Vec::with_capacity(RuleType::COUNT);
+        for raw in raw {
+            let v4 = IpTable::build(&raw.v4, &mut lists);
+            let v6 = IpTable::build(&raw.v6, &mut lists);
+            let eq = StrTable::build(&raw.eq, false, &mut lists);
+            let starts = StrTable::build(&raw.starts, false, &mut lists);
+            let ends = StrTable::build(&raw.ends, true, &mut lists);
+            let contains = Contains::build(&raw.contains, &mut lists);
+            let first = lists.count();
+            let mut scalars = FxMap::default();
+            for (key, hits) in tables::Grouped::new(&raw.scalars).iter() {
+                scalars.insert(key, lists.push(hits.iter().copied()));
+            }
+            scalars.shrink_to_fit();
+            attrs.push(AttrIndex {
+                v4,
+                v6,
+                eq,
+                starts,
+                ends,
+                contains,
+                scalars,
+                scalar_ids: (first, lists.count()),
+            });
+        }
+        lists.shrink();
+        let indexed = RuleType::ALL
+            .iter()
+            .copied()
+            .filter(|t| attrs.get(t.index()).is_some_and(|a| !a.is_empty()))
+            .collect();
+        GroupIndex {
+            principals,
+            all_assets,
+            attrs,
+            indexed,
+            lists,
+            terms,
+        }
+    }
+
+    /// The number of groups indexed.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.principals.positions()
+    }
+
+    /// Whether no group is indexed.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The number of rule terms indexed (terms of All Assets groups are not: they never
+    /// decide).
+    #[must_use]
+    pub fn term_count(&self) -> usize {
+        self.terms
+    }
+
+    /// An estimate of the heap memory the index holds, in bytes: the sum of the
+    /// capacities of its vectors times their element sizes, hash tables counted as
+    /// capacity × (entry + 1 control byte), plus the bytes of stored strings. Allocator
+    /// overhead is not counted.
+    #[must_use]
+    pub fn heap_bytes(&self) -> usize {
+        self.principals.heap_bytes()
+            + self.all_assets.capacity() * 4
+            + self.attrs.capacity() * size_of::<AttrIndex>()
+            + self.attrs.iter().map(AttrIndex::heap_bytes).sum::<usize>()
+            + self.lists.heap_bytes()
+    }
+
+    /// The groups (positions) granting `user`, a member of the user groups
+    /// `user_groups`, every permission in `permission` — exactly those for which
+    /// [`AccessGroup::grant`] is `Some`. An empty `permission` gives the empty set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use scangate::access::GroupIndex;
+    /// use scangate::{AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Principal};
+    /// let groups = AccessGroups::from_server([
+    ///     AccessGroup::all_assets_group("aa"), // no principals listed: everyone
+    ///     AccessGroup::new("g", AccessGroupType::ScanTargets)
+    ///         .with_principal(Principal::user("bob", AccessPermissions::CAN_SCAN)),
+    /// ]);
+    /// let index = GroupIndex::new(&groups);
+    /// let scan = index.granting("bob", &[] as &[&str], AccessPermissions::CAN_SCAN);
+    /// assert_eq!(scan.iter().collect::<Vec<_>>(), [0, 1]);
+    /// ```
+    #[must_use]
+    pub fn granting<S: AsRef<str>>(
+        &self,
+        user: &str,
+        user_groups: &[S],
+        permission: AccessPermissions,
+    ) -> GroupSet {
+        let mut out = GroupSet::with_capacity(self.len());
+        self.granting_into(user, user_groups, permission, &mut out);
+        out
+    }
+
+    /// [`GroupIndex::granting`] into a caller's set (cleared first), reusing its
+    /// allocation.
+    pub fn granting_into<S: AsRef<str>>(
+        &self,
+        user: &str,
+        user_groups: &[S],
+        permission: AccessPermissions,
+        out: &mut GroupSet,
+    ) {
+        self.principals
+            .granting_into(user, user_groups, permission, out);
+    }
+
+    /// The lowest position `g` in `among` whose group contains `asset`, with the
+    /// reference [`Membership`] (All Assets, or the lowest rule, then the lowest term):
+    /// what a loop over `among` in ascending order calling
+    /// [`ReferenceMatcher::contains_asset`] returns. Allocation-free.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use scangate::access::{GroupIndex, GroupSet};
+    /// use scangate::{AccessGroup, AccessGroupType, AccessGroups, Asset, Membership, Rule};
+    /// let groups = AccessGroups::from_server([
+    ///     AccessGroup::new("a", AccessGroupType::ManageAssets)
+    ///         .with_rule(Rule::parse("ipv4", "eq", ["10.0.0.0/24"])?),
+    ///     AccessGroup::new("b", AccessGroupType::ManageAssets)
+    ///         .with_rule(Rule::parse("tag_uuid", "set-has", ["a59ae831-2695-40b1-a9f9-9a26258f5486"])?)
+    ///         .with_rule(Rule::parse("ipv4", "eq", ["10.0.0.1-10.0.0.9"])?),
+    /// ]);
+    /// let index = GroupIndex::new(&groups);
+    /// let asset = Asset::new().with("ipv4", "10.0.0.5")?;
+    /// let only_b: GroupSet = [1].into_iter().collect();
+    /// assert_eq!(
+    ///     index.first_containing(&asset, &only_b),
+    ///     Some((1, Membership::Rule { rule: 1, term: 0 }))
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn first_containing(&self, asset: &Asset, among: &GroupSet) -> Option<(usize, Membership)> {
+        let mut first = self.first_visitor(among);
+        for attr in &self.indexed {
+            self.visit_values(*attr, asset.values(*attr), &mut first);
+        }
+        first.result()
+    }
+
+    /// The lowest position `g` in `among` whose group contains the scan target `target`
+    /// ([`ReferenceMatcher::contains_target`]: All Assets contains every target; IP
+    /// targets match only `ipv4`/`ipv6` rules, names only `fqdn`/`hostname` rules), with
+    /// the reference membership. Allocation-free.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use scangate::access::{GroupIndex, GroupSet};
+    /// use scangate::{AccessGroup, AccessGroupType, AccessGroups, Membership, Rule, Target};
+    /// let groups = AccessGroups::from_server([AccessGroup::new("s", AccessGroupType::ScanTargets)
+    ///     .with_rule(Rule::parse("hostname", "starts", ["web"])?)]);
+    /// let index = GroupIndex::new(&groups);
+    /// let all = GroupSet::full(index.len());
+    /// let t: Target = "WEB01.corp".parse()?;
+    /// assert_eq!(
+    ///     index.first_containing_target(&t, &all),
+    ///     Some((0, Membership::Rule { rule: 0, term: 0 }))
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn first_containing_target(
+        &self,
+        target: &Target,
+        among: &GroupSet,
+    ) -> Option<(usize, Membership)> {
+        let mut first = self.first_visitor(among);
+        for attr in target.attributes() {
+            if let Some(value) = target.value_for(*attr) {
+                self.visit_values(*attr, slice::from_ref(value), &mut first);
+            }
+        }
+        first.result()
+    }
+
+    /// Every group containing `asset`, ascending, with its reference membership (for
+    /// `who_can`). Allocates the answer; cost grows with the number of matching terms.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use scangate::access::GroupIndex;
+    /// use scangate::{AccessGroup, AccessGroupType, AccessGroups, Asset, Membership, Rule};
+    /// let groups = AccessGroups::from_server([
+    ///     AccessGroup::all_assets_group("aa"),
+    ///     AccessGroup::new("mac", AccessGroupType::ManageAssets)
+    ///         .with_rule(Rule::parse("mac_address", "eq", ["00:11:22:33:44:55"])?),
+    /// ]);
+    /// let index = GroupIndex::new(&groups);
+    /// let asset = Asset::new().with("mac_address", "00-11-22-33-44-55")?;
+    /// assert_eq!(
+    ///     index.containing(&asset),
+    ///     [(0, Membership::AllAssets), (1, Membership::Rule { rule: 0, term: 0 })]
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn containing(&self, asset: &Asset) -> Vec<(usize, Membership)> {
+        let mut all = Collect {
+            lists: &self.lists,
+            hits: Vec::new(),
+        };
+        for attr in &self.indexed {
+            self.visit_values(*attr, asset.values(*attr), &mut all);
+        }
+        let mut hits = all.hits;
+        hits.extend(self.all_assets.iter().map(|g| Hit {
+            group: *g,
+            rule: u32::MAX,
+            term: u32::MAX,
+        }));
+        hits.sort_unstable();
+        hits.dedup_by_key(|h| h.group);
+        hits.into_iter().map(answer).collect()
+    }
+
+    /// An [`AssetFilter`] for the subject granted `granting` (usually
+    /// [`GroupIndex::granting`] for one user and permission): it tells whether any of
+    /// those groups contains an asset, as fast as the index allows, for list endpoints.
+    /// Building it costs one pass over the index's hit lists.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use scangate::access::GroupIndex;
+    /// use scangate::{
+    ///     AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Asset, Principal, Rule,
+    /// };
+    /// let groups = AccessGroups::from_server([AccessGroup::new("a", AccessGroupType::ManageAssets)
+    ///     .with_rule(Rule::parse("fqdn", "ends", [".corp.example"])?)
+    ///     .with_principal(Principal::user("alice", AccessPermissions::CAN_VIEW))]);
+    /// let index = GroupIndex::new(&groups);
+    /// let filter = index.filter(&index.granting("alice", &[] as &[&str], AccessPermissions::CAN_VIEW));
+    /// assert!(filter.allows(&Asset::new().with("fqdn", "db.corp.example")?));
+    /// assert!(!filter.allows(&Asset::new().with("fqdn", "db.other.example")?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn filter(&self, granting: &GroupSet) -> AssetFilter<'_> {
+        let everything = self
+            .all_assets
+            .iter()
+            .any(|g| granting.contains(*g as usize));
+        let mut allowed = GroupSet::with_capacity(self.lists.count() as usize);
+        for list in 0..self.lists.count() {
+            if self
+                .lists
+                .get(list)
+                .iter()
+                .any(|h| granting.contains(h.group as usize))
+            {
+                allowed.insert(list as usize);
+            }
+        }
+        let mut live = Vec::with_capacity(self.attrs.len());
+        let mut attrs = Vec::new();
+        for (i, attr) in self.attrs.iter().enumerate() {
+            let mut parts = 0u8;
+            for (part, (a, b)) in attr.parts() {
+                if (a..b).any(|l| allowed.contains(l as usize)) {
+                    parts |= 1 << part;
+                }
+            }
+            live.push(parts);
+            if parts != 0 {
+                if let Some(t) = RuleType::ALL.get(i) {
+                    attrs.push(*t);
+                }
+            }
+        }
+        AssetFilter {
+            index: self,
+            everything,
+            allowed,
+            live,
+            attrs,
+        }
+    }
+
+    fn first_visitor<'a>(&'a self, among: &'a GroupSet) -> First<'a> {
+        // The lowest All Assets group in `among`: only lower groups can beat it.
+        let all = self
+            .all_assets
+            .iter()
+            .copied()
+            .find(|g| among.contains(*g as usize));
+        First {
+            lists: &self.lists,
+            among,
+            limit: all.unwrap_or(u32::MAX),
+            all,
+            best: None,
+        }
+    }
+
+    #[inline]
+    fn visit_values(&self, attr: RuleType, values: &[AssetValue], v: &mut impl Visit) -> bool {
+        let Some(index) = self.attrs.get(attr.index()) else {
+            return false;
+        };
+        values
+            .iter()
+            .any(|value| index.visit(attr.index(), value, v))
+    }
+}
+
+fn answer(hit: Hit) -> (usize, Membership) {
+    let membership = if hit.rule == u32::MAX {
+        Membership::AllAssets
+    } else {
+        Membership::Rule {
+            rule: hit.rule as usize,
+            term: hit.term as usize,
+        }
+    };
+    (hit.group as usize, membership)
+}
+
+/// Finds the lowest `(group, rule, term)` hit with the group in `among` and below
+/// `limit`.
+struct First<'a> {
+    lists: &'a Lists,
+    among: &'a GroupSet,
+    limit: u32,
+    all: Option<u32>,
+    best: Option<Hit>,
+}
+
+impl First<'_> {
+    fn bound(&self) -> u32 {
+        self.best.map_or(self.limit, |b| b.group.saturating_add(1))
+    }
+
+    fn result(&self) -> Option<(usize, Membership)> {
+        match (self.best, self.all) {
+            (Some(hit), _) => Some(answer(hit)),
+            (None, Some(g)) => Some((g as usize, Membership::AllAssets)),
+            (None, None) => None,
+        }
+    }
+}
+
+impl Visit for First<'_> {
+    #[inline]
+    fn wants(&mut self, list: u32) -> bool {
+        self.lists
+            .get(list)
+            .first()
+            .is_some_and(|h| h.group < self.bound())
+    }
+
+    #[inline]
+    fn visit(&mut self, list: u32) -> bool {
+        let bound = self.bound();
+        for hit in self.lists.get(list) {
+            if hit.group >= bound {
+                break;
+            }
+            if self.among.contains(hit.group as usize) {
+                if self.best.is_none_or(|b| *hit < b) {
+                    self.best = Some(*hit);
+                }
+                break;
+            }
+        }
+        false
+    }
+}
+
+/// Collects every hit.
+struct Collect<'a> {
+    lists: &'a Lists,
+    hits: Vec<Hit>,
+}
+
+impl Visit for Collect<'_> {
+    fn wants(&mut self, _list: u32) -> bool {
+        true
+    }
+
+    fn visit(&mut self, list: u32) -> bool {
+        self.hits.extend_from_slice(self.lists.get(list));
+        false
+    }
+}
+
+/// Whether some group of one subject's granted set contains an asset: the per-row test
+/// of a list endpoint, compiled by [`GroupIndex::filter`]. It borrows the index.
+///
+/// It knows, for every key of the index, whether one of the granted groups is behind it,
+/// and skips the structures (per attribute: IPv4, IPv6, `eq`, `starts`, `ends`,
+/// `match`, ids) that no granted group uses; a check stops at the first granted key.
+/// Allocation-free.
+#[derive(Debug)]
+pub struct AssetFilter<'a> {
+    index: &'a GroupIndex,
+    everything: bool,
+    allowed: GroupSet,
+    live: Vec<u8>,
+    attrs: Vec<RuleType>,
+}
+
+impl AssetFilter<'_> {
+    /// Whether a granted group contains `asset` (exactly: `first_containing(asset,
+    /// granting).is_some()`).
+    #[must_use]
+    #[inline]
+    pub fn allows(&self, asset: &Asset) -> bool {
+        if self.everything {
+            return true;
+        }
+        let mut v = Allow { filter: self };
+        self.attrs
+            .iter()
+            .any(|attr| self.index.visit_values(*attr, asset.values(*attr), &mut v))
+    }
+
+    /// Whether a granted group contains the scan target `target` (exactly:
+    /// `first_containing_target(target, granting).is_some()`).
+    #[must_use]
+    pub fn allows_target(&self, target: &Target) -> bool {
+        if self.everything {
+            return true;
+        }
+        let mut v = Allow { filter: self };
+        target.attributes().iter().any(|attr| {
+            target.value_for(*attr).is_some_and(|value| {
+                self.index
+                    .visit_values(*attr, slice::from_ref(value), &mut v)
+            })
+        })
+    }
+
+    /// Whether every asset is allowed (an All Assets group is granted).
+    #[must_use]
+    pub fn allows_everything(&self) -> bool {
+        self.everything
+    }
+}
+
+struct Allow<'a, 'b> {
+    filter: &'b AssetFilter<'a>,
+}
+
+impl Visit for Allow<'_, '_> {
+    #[inline]
+    fn wants(&mut self, list: u32) -> bool {
+        self.filter.allowed.contains(list as usize)
+    }
+
+    #[inline]
+    fn visit(&mut self, _list: u32) -> bool {
+        true
+    }
+
+    #[inline]
+    fn skip(&self, attr: usize, part: u8) -> bool {
+        self.filter
+            .live
+            .get(attr)
+            .is_none_or(|parts| parts & (1 << part) == 0)
+    }
+}

@@ -1,0 +1,473 @@
+//! The lookup tables of the index: hit lists, IP interval tables, string tables for
+//! `eq`/`starts`/`ends`, the 4-gram index for `match`, and a small fast hasher.
+
+use core::hash::{BuildHasherDefault, Hasher};
+use std::collections::HashMap;
+
+/// No list (an uncovered IP segment).
+pub(super) const NONE: u32 = u32::MAX;
+
+/// One matching term: group position, rule index, term index. Ordered as the reference
+/// reports: lowest group, then lowest rule, then lowest term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(super) struct Hit {
+    pub(super) group: u32,
+    pub(super) rule: u32,
+    pub(super) term: u32,
+}
+
+/// A multiply-rotate hasher (the `FxHash` mix): keys here are short and not chosen by an
+/// attacker who could also observe timings, and `std`'s SipHash costs more than the rest
+/// of a lookup.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct FxHasher(u64);
+
+const K: u64 = 0x517c_c1b7_2722_0a95;
+
+#[inline]
+pub(super) fn step(h: u64, b: u8) -> u64 {
+    (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K)
+}
+
+impl Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = step(self.0, *b);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(K);
+    }
+    fn write_u128(&mut self, i: u128) {
+        // Truncations keep the low and high halves.
+        self.write_u64(i as u64);
+        self.write_u64((i >> 64) as u64);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+}
+
+/// A `HashMap` with [`FxHasher`].
+pub(super) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// Every hit list, in one arena (compressed rows): list `l` is
+/// `hits[starts[l]..starts[l + 1]]`, sorted by group with one hit per group (the lowest
+/// rule, then term, of that group).
+#[derive(Debug, Default)]
+pub(super) struct Lists {
+    starts: Vec<u32>,
+    hits: Vec<Hit>,
+}
+
+impl Lists {
+    pub(super) fn new() -> Lists {
+        Lists {
+            starts: vec![0],
+            hits: Vec::new(),
+        }
+    }
+
+    /// Appends a list from hits sorted by (group, rule, term); keeps the first hit of
+    /// each group. Returns its id.
+    pub(super) fn push(&mut self, sorted: impl IntoIterator<Item = Hit>) -> u32 {
+        let begin = self.hits.len();
+        for hit in sorted {
+            if self.hits.len() > begin && self.hits.last().is_some_and(|l| l.group == hit.group) {
+                continue;
+            }
+            self.hits.push(hit);
+        }
+        self.starts.push(to_u32(self.hits.len()));
+        to_u32(self.starts.len() - 2)
+    }
+
+    /// The hits of list `list`.
+    #[inline]
+    pub(super) fn get(&self, list: u32) -> &[Hit] {
+        let l = list as usize;
+        match (self.starts.get(l), self.starts.get(l + 1)) {
+            (Some(&a), Some(&b)) => self.hits.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// Removes the last list (used to merge equal neighbouring IP segments).
+    pub(super) fn pop(&mut self) {
+        if self.starts.len() > 1 {
+            self.starts.pop();
+            let end = self.starts.last().copied().unwrap_or(0) as usize;
+            self.hits.truncate(end);
+        }
+    }
+
+    pub(super) fn count(&self) -> u32 {
+        to_u32(self.starts.len() - 1)
+    }
+
+    pub(super) fn heap_bytes(&self) -> usize {
+        self.starts.capacity() * 4 + self.hits.capacity() * size_of::<Hit>()
+    }
+
+    pub(super) fn shrink(&mut self) {
+        self.starts.shrink_to_fit();
+        self.hits.shrink_to_fit();
+    }
+}
+
+/// Positions and counts are at most `u32::MAX` (5,000 groups × 1,000 rules × 100,000
+/// terms is over that only for groups no server accepts; they saturate).
+pub(super) fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// An IP address family's integer.
+pub(super) trait Addr: Copy + Ord + Default + core::fmt::Debug {
+    /// `self + 1`, or `None` at the top of the family.
+    fn succ(self) -> Option<Self>;
+}
+
+impl Addr for u32 {
+    fn succ(self) -> Option<u32> {
+        self.checked_add(1)
+    }
+}
+
+impl Addr for u128 {
+    fn succ(self) -> Option<u128> {
+        self.checked_add(1)
+    }
+}
+
+/// Elementary intervals of one IP attribute: `bounds` are the sorted points where the set
+/// of covering terms changes; segment `i` is `[bounds[i], bounds[i + 1])` and `lists[i]`
+/// is its hit list (or [`NONE`]). A lookup is a binary search — first in `top` (every
+/// 64th bound, small enough to stay in cache), then in one block of 64.
+#[derive(Debug, Default)]
+pub(super) struct IpTable<T> {
+    bounds: Vec<T>,
+    lists: Vec<u32>,
+    top: Vec<T>,
+    /// The first and one-past-last list ids of this table.
+    pub(super) ids: (u32, u32),
+}
+
+const BLOCK: usize = 64;
+
+impl<T: Addr> IpTable<T> {
+    /// Builds from `(first, last, hit)` intervals.
+    pub(super) fn build(terms: &[(T, T, Hit)], lists: &mut Lists) -> IpTable<T> {
+        let first_id = lists.count();
+        // Sweep: an interval enters at `first` and leaves at `last + 1` (never, at the
+        // top of the family).
+        let mut starts: Vec<(T, Hit)> = terms.iter().map(|t| (t.0, t.2)).collect();
+        starts.sort_unstable();
+        let mut ends: Vec<(T, Hit)> = terms
+            .iter()
+            .filter_map(|t| t.1.succ().map(|e| (e, t.2)))
+            .collect();
+        ends.sort_unstable();
+        let mut active = std::collections::BTreeSet::new();
+        let (mut si, mut ei) = (0, 0);
+        let mut bounds = Vec::new();
+        let mut seg_lists: Vec<u32> = Vec::new();
+        loop {
+            let point = match (starts.get(si), ends.get(ei)) {
+                (Some(a), Some(b)) => a.0.min(b.0),
+                (Some(a), None) => a.0,
+                (None, Some(b)) => b.0,
+                (None, None) => break,
+            };
+            while let Some(e) = ends.get(ei).filter(|e| e.0 == point) {
+                active.remove(&e.1);
+                ei += 1;
+            }
+            while let Some(s) = starts.get(si).filter(|s| s.0 == point) {
+                active.insert(s.1);
+                si += 1;
+            }
+            let id = if active.is_empty() {
+                NONE
+            } else {
+                lists.push(active.iter().copied())
+            };
+            // Merge with the previous segment when the answer did not change.
+            if let Some(&prev) = seg_lists.last() {
+                let same = match (prev, id) {
+                    (NONE, NONE) => true,
+                    (NONE, _) | (_, NONE) => false,
+                    (p, n) => lists.get(p) == lists.get(n),
+                };
+                if same {
+                    if id != NONE {
+                        lists.pop();
+                    }
+                    continue;
+                }
+            }
+            bounds.push(point);
+            seg_lists.push(id);
+        }
+        bounds.shrink_to_fit();
+        seg_lists.shrink_to_fit();
+        let top = bounds.iter().step_by(BLOCK).copied().collect();
+        IpTable {
+            bounds,
+            lists: seg_lists,
+            top,
+            ids: (first_id, lists.count()),
+        }
+    }
+
+    /// The hit list of the segment holding `x`, if it has one.
+    #[inline]
+    pub(super) fn find(&self, x: T) -> Option<u32> {
+        let block = self.top.partition_point(|b| *b <= x).checked_sub(1)?;
+        let lo = block * BLOCK;
+        let hi = (lo + BLOCK).min(self.bounds.len());
+        let within = self.bounds.get(lo..hi)?.partition_point(|b| *b <= x);
+        let segment = (lo + within).checked_sub(1)?;
+        self.lists.get(segment).copied().filter(|l| *l != NONE)
+    }
+
+    pub(super) fn heap_bytes(&self) -> usize {
+        (self.bounds.capacity() + self.top.capacity()) * size_of::<T>() + self.lists.capacity() * 4
+    }
+}
+
+/// A string table keyed by the [`step`] hash of the key's bytes — forwards for `eq` and
+/// `starts`, backwards for `ends` — so that every prefix (suffix) of a value is hashed in
+/// one pass over its bytes. Open addressing, linear probing.
+#[derive(Debug, Default)]
+pub(super) struct StrTable {
+    slots: Vec<u32>,
+    entries: Vec<StrEntry>,
+    bytes: Vec<u8>,
+    /// Bitset of the key lengths present (for `starts`/`ends`).
+    lens: Vec<u64>,
+    backwards: bool,
+    /// The first and one-past-last list ids of this table.
+    pub(super) ids: (u32, u32),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct StrEntry {
+    hash: u64,
+    start: u32,
+    len: u32,
+    list: u32,
+}
+
+pub(super) fn hash_forwards(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0, |h, b| step(h, *b))
+}
+
+fn hash_backwards(bytes: &[u8]) -> u64 {
+    bytes.iter().rev().fold(0, |h, b| step(h, *b))
+}
+
+impl StrTable {
+    /// Builds from `(key, hit)` pairs, hits pushed in ascending order.
+    pub(super) fn build(pairs: &[(&str, Hit)], backwards: bool, lists: &mut Lists) -> StrTable {
+        let first_id = lists.count();
+        let mut table = StrTable {
+            backwards,
+            ids: (first_id, first_id),
+            ..StrTable::default()
+        };
+        if pairs.is_empty() {
+            return table;
+        }
+        for (key, hits) in Grouped::new(pairs).iter() {
+            let list = lists.push(hits.iter().copied());
+            let bytes = key.as_bytes();
+            let hash = if backwards {
+                hash_backwards(bytes)
+            } else {
+                hash_forwards(bytes)
+            };
+            table.entries.push(StrEntry {
+                hash,
+                start: to_u32(table.bytes.len()),
+                len: to_u32(bytes.len()),
+                list,
+            });
+            table.bytes.extend_from_slice(bytes);
+            let words = bytes.len() / 64 + 1;
+            if table.lens.len() < words {
+                table.lens.resize(words, 0);
+            }
+            if let Some(w) = table.lens.get_mut(bytes.len() / 64) {
+                *w |= 1u64 << (bytes.len() % 64);
+            }
+        }
+        let size = (table.entries.len() * 2).next_power_of_two().max(8);
+        table.slots = vec![0; size];
+        let mask = size - 1;
+        for (i, e) in table.entries.iter().enumerate() {
+            let mut at = slot_of(e.hash, mask);
+            while table.slots.get(at).is_some_and(|s| *s != 0) {
+                at = (at + 1) & mask;
+            }
+            if let Some(s) = table.slots.get_mut(at) {
+                *s = to_u32(i + 1);
+            }
+        }
+        table.entries.shrink_to_fit();
+        table.bytes.shrink_to_fit();
+        table.ids.1 = lists.count();
+        table
+    }
+
+    #[inline]
+    fn has_len(&self, len: usize) -> bool {
+        self.lens
+            .get(len / 64)
+            .is_some_and(|w| w & (1u64 << (len % 64)) != 0)
+    }
+
+    #[inline]
+    fn lookup(&self, hash: u64, key: &[u8]) -> Option<u32> {
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut at = slot_of(hash, mask);
+        loop {
+            let slot = *self.slots.get(at)?;
+            let e = self.entries.get(slot.checked_sub(1)? as usize)?;
+            if e.hash == hash
+                && self
+                    .bytes
+                    .get(e.start as usize..(e.start + e.len) as usize)
+                    .is_some_and(|k| k == key)
+            {
+                return Some(e.list);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// The list of the key equal to `value`.
+    #[inline]
+    pub(super) fn find(&self, value: &[u8]) -> Option<u32> {
+        if self.entries.is_empty() {
+            return None;
+        }
+        self.lookup(hash_forwards(value), value)
+    }
+
+    /// Calls `f` with the list of every key that is a prefix (a suffix, for a backwards
+    /// table) of `value`; stops when `f` returns `true` and returns whether it did.
+    #[inline]
+    pub(super) fn affixes(&self, value: &[u8], mut f: impl FnMut(u32) -> bool) -> bool {
+        if self.entries.is_empty() {
+            return false;
+        }
+        let mut h = 0;
+        let n = value.len();
+        for i in 0..n {
+            let len = i + 1;
+            let (byte, key) = if self.backwards {
+                (value.get(n - len), value.get(n - len..))
+            } else {
+                (value.get(i), value.get(..len))
+            };
+            let (Some(&byte), Some(key)) = (byte, key) else {
+                return false;
+            };
+            h = step(h, byte);
+            if self.has_len(len) {
+                if let Some(list) = self.lookup(h, key) {
+                    if f(list) {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    pub(super) fn heap_bytes(&self) -> usize {
+        self.slots.capacity() * 4
+            + self.entries.capacity() * size_of::<StrEntry>()
+            + self.bytes.capacity()
+            + self.lens.capacity() * 8
+    }
+}
+
+#[inline]
+fn slot_of(hash: u64, mask: usize) -> usize {
+    // Truncation intended: the high bits of the multiply are the well-mixed ones.
+    ((hash >> 40) as usize ^ hash as usize) & mask
+}
+
+/// `(key, hit)` pairs grouped by key, in first-seen key order, hits in input order
+/// within a key (a stable counting sort).
+pub(super) struct Grouped<K> {
+    keys: Vec<K>,
+    offsets: Vec<u32>,
+    hits: Vec<Hit>,
+}
+
+impl<K: core::hash::Hash + Eq + Copy> Grouped<K> {
+    pub(super) fn new(pairs: &[(K, Hit)]) -> Grouped<K> {
+        let mut ids: FxMap<K, u32> = FxMap::default();
+        let mut keys: Vec<K> = Vec::new();
+        let mut key_of: Vec<u32> = Vec::with_capacity(pairs.len());
+        for (k, _) in pairs {
+            let id = *ids.entry(*k).or_insert_with(|| {
+                keys.push(*k);
+                to_u32(keys.len() - 1)
+            });
+            key_of.push(id);
+        }
+        let mut offsets = vec![0u32; keys.len() + 1];
+        for id in &key_of {
+            if let Some(c) = offsets.get_mut(*id as usize + 1) {
+                *c += 1;
+            }
+        }
+        for i in 1..offsets.len() {
+            let prev = offsets.get(i - 1).copied().unwrap_or(0);
+            if let Some(c) = offsets.get_mut(i) {
+                *c += prev;
+            }
+        }
+        let blank = Hit {
+            group: 0,
+            rule: 0,
+            term: 0,
+        };
+        let mut hits = vec![blank; pairs.len()];
+        let mut fill = offsets.clone();
+        for ((_, hit), id) in pairs.iter().zip(&key_of) {
+            if let Some(at) = fill.get_mut(*id as usize) {
+                if let Some(slot) = hits.get_mut(*at as usize) {
+                    *slot = *hit;
+                }
+                *at += 1;
+            }
+        }
+        Grouped {
+            keys,
+            offsets,
+            hits,
+        }
+    }
+
+    /// Each key with its hits.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (K, &[Hit])> + '_ {
+        self.keys.iter().enumerate().map(|(i, k)| {
+            let a = self.offsets.get(i).copied().unwrap_or(0) as usize;
+            let b = self.offsets.get(i + 1).copied().unwrap_or(0) as usize;
+            (*k, self.hits.get(a..b).unwrap_or(&[]))
+        })
+    }
+}
