@@ -111,6 +111,8 @@ fn pattern_text() -> BoxedStrategy<String> {
         "\\*[ab.]{4,6}",
         "[ab.]{4,6}\\*",
         "[ab]{1,3}\\*[ab.]{4,6}\\*[ab]{0,2}",
+        "[ab.]{4,6}\\*[ab.]{4,9}",
+        "\\*?[ab.]{8,10}\\*?",
     ]
     .boxed()
 }
@@ -135,7 +137,7 @@ fn value_text(ty: RuleType) -> BoxedStrategy<String> {
     match ty {
         RuleType::Ipv4 => v4().prop_map(|a| Ipv4Addr::from(a).to_string()).boxed(),
         RuleType::Ipv6 => v6().prop_map(|a| Ipv6Addr::from(a).to_string()).boxed(),
-        RuleType::Fqdn | RuleType::Hostname => "[abAB.]{1,14}".boxed(),
+        RuleType::Fqdn | RuleType::Hostname => "[abAB.]{1,20}".boxed(),
         RuleType::OperatingSystem => "[abAB ]{1,10}".boxed(),
         other => term_text(other, "eq"),
     }
@@ -370,6 +372,33 @@ proptest! {
     ) {
         let groups = AccessGroups::from_server(groups);
         check(&groups, &assets, &targets, &subjects, among)?;
+    }
+}
+
+fn match_group() -> impl Strategy<Value = AccessGroup> {
+    prop::collection::vec(pattern_text(), 1..3).prop_filter_map("a term of only `.`", |terms| {
+        let rule = Rule::parse("fqdn", "match", &terms).ok()?;
+        Some(AccessGroup::new("m", AccessGroupType::ManageAssets).with_rule(rule))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// Many `match` patterns over a tiny alphabet: long candidate lists under one gram,
+    /// the second-gram filter, 4- and 8-byte grams, short and all-`*` patterns.
+    #[test]
+    fn match_patterns_decide_as_the_reference(
+        groups in prop::collection::vec(match_group(), 20..80),
+        names in prop::collection::vec("[ab.]{1,24}", 5..15),
+        among in any::<u64>(),
+    ) {
+        let groups = AccessGroups::from_server(groups);
+        let assets: Vec<Asset> = names
+            .iter()
+            .filter_map(|n| Asset::new().with("fqdn", n).ok())
+            .collect();
+        check(&groups, &assets, &[], &[], among)?;
     }
 }
 

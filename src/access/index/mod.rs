@@ -26,13 +26,11 @@ mod principals;
 mod set;
 mod tables;
 
-use core::slice;
-
 pub use set::GroupSet;
 
 use self::grams::Contains;
 use self::principals::Principals;
-use self::tables::{FxMap, Hit, IpTable, Lists, StrTable, to_u32};
+use self::tables::{Affix, FxMap, Hit, IpTable, Lists, StrTable, to_u32};
 use super::asset::{Asset, Target};
 use super::groups::AccessGroups;
 use super::principal::AccessPermissions;
@@ -92,36 +90,40 @@ impl AttrIndex {
         self.parts().iter().all(|(_, (a, b))| a == b) && self.contains.is_empty()
     }
 
+    /// Phase 0: the exact lookups (IP tables, `eq`, ids); phase 1: `starts` / `ends`;
+    /// phase 2: `match`. Cheap answers first, so that a lookup can stop (or prune) before
+    /// the costlier ones.
     #[inline]
-    fn visit(&self, attr: usize, value: &AssetValue, v: &mut impl Visit) -> bool {
-        match value {
-            AssetValue::Ipv4(a) => {
+    fn visit(&self, attr: usize, phase: u8, value: &AssetValue, v: &mut impl Visit) -> bool {
+        match (phase, value) {
+            (0, AssetValue::Ipv4(a)) => {
                 !v.skip(attr, PART_V4)
                     && self
                         .v4
                         .find(u32::from(*a))
                         .is_some_and(|l| v.wants(l) && v.visit(l))
             }
-            AssetValue::Ipv6(a) => {
+            (0, AssetValue::Ipv6(a)) => {
                 !v.skip(attr, PART_V6)
                     && self
                         .v6
                         .find(u128::from(*a))
                         .is_some_and(|l| v.wants(l) && v.visit(l))
             }
-            AssetValue::Str(s) => {
-                let b = s.as_bytes();
-                (!v.skip(attr, PART_EQ)
-                    && self.eq.find(b).is_some_and(|l| v.wants(l) && v.visit(l)))
-                    || (!v.skip(attr, PART_STARTS)
-                        && self.starts.affixes(b, |l| v.wants(l) && v.visit(l)))
-                    || (!v.skip(attr, PART_ENDS)
-                        && self.ends.affixes(b, |l| v.wants(l) && v.visit(l)))
-                    || (!v.skip(attr, PART_CONTAINS) && self.contains.visit(s, v))
+            (0, AssetValue::Str(s)) => {
+                !v.skip(attr, PART_EQ) && self.eq.visit(s.as_bytes(), |l| v.wants(l) && v.visit(l))
             }
-            AssetValue::Mac(m) => self.scalar(attr, (0, u128::from(m.to_u64())), v),
-            AssetValue::Digits(d) => self.scalar(attr, (1, u128::from(*d)), v),
-            AssetValue::Uuid(u) => self.scalar(attr, (2, u.to_u128()), v),
+            (1, AssetValue::Str(s)) => {
+                let b = s.as_bytes();
+                (!v.skip(attr, PART_STARTS) && self.starts.visit(b, |l| v.wants(l) && v.visit(l)))
+                    || (!v.skip(attr, PART_ENDS)
+                        && self.ends.visit(b, |l| v.wants(l) && v.visit(l)))
+            }
+            (2, AssetValue::Str(s)) => !v.skip(attr, PART_CONTAINS) && self.contains.visit(s, v),
+            (0, AssetValue::Mac(m)) => self.scalar(attr, (0, u128::from(m.to_u64())), v),
+            (0, AssetValue::Digits(d)) => self.scalar(attr, (1, u128::from(*d)), v),
+            (0, AssetValue::Uuid(u)) => self.scalar(attr, (2, u.to_u128()), v),
+            _ => false,
         }
     }
 
@@ -260,9 +262,9 @@ impl GroupIndex {
         for raw in raw {
             let v4 = IpTable::build(&raw.v4, &mut lists);
             let v6 = IpTable::build(&raw.v6, &mut lists);
-            let eq = StrTable::build(&raw.eq, false, &mut lists);
-            let starts = StrTable::build(&raw.starts, false, &mut lists);
-            let ends = StrTable::build(&raw.ends, true, &mut lists);
+            let eq = StrTable::build(&raw.eq, Affix::Whole, &mut lists);
+            let starts = StrTable::build(&raw.starts, Affix::Prefix, &mut lists);
+            let ends = StrTable::build(&raw.ends, Affix::Suffix, &mut lists);
             let contains = Contains::build(&raw.contains, &mut lists);
             let first = lists.count();
             let mut scalars = FxMap::default();
@@ -401,9 +403,7 @@ impl GroupIndex {
     #[must_use]
     pub fn first_containing(&self, asset: &Asset, among: &GroupSet) -> Option<(usize, Membership)> {
         let mut first = self.first_visitor(among);
-        for attr in &self.indexed {
-            self.visit_values(*attr, asset.values(*attr), &mut first);
-        }
+        self.visit_asset(asset, &self.indexed, &mut first);
         first.result()
     }
 
@@ -435,11 +435,7 @@ impl GroupIndex {
         among: &GroupSet,
     ) -> Option<(usize, Membership)> {
         let mut first = self.first_visitor(among);
-        for attr in target.attributes() {
-            if let Some(value) = target.value_for(*attr) {
-                self.visit_values(*attr, slice::from_ref(value), &mut first);
-            }
-        }
+        self.visit_target(target, &mut first);
         first.result()
     }
 
@@ -470,9 +466,7 @@ impl GroupIndex {
             lists: &self.lists,
             hits: Vec::new(),
         };
-        for attr in &self.indexed {
-            self.visit_values(*attr, asset.values(*attr), &mut all);
-        }
+        self.visit_asset(asset, &self.indexed, &mut all);
         let mut hits = all.hits;
         hits.extend(self.all_assets.iter().map(|g| Hit {
             group: *g,
@@ -563,14 +557,34 @@ impl GroupIndex {
         }
     }
 
+    /// Visits the lists of every key matching a value of `asset` for the attributes
+    /// `attrs`, phase by phase; returns `true` when the visitor stopped.
     #[inline]
-    fn visit_values(&self, attr: RuleType, values: &[AssetValue], v: &mut impl Visit) -> bool {
-        let Some(index) = self.attrs.get(attr.index()) else {
-            return false;
-        };
-        values
-            .iter()
-            .any(|value| index.visit(attr.index(), value, v))
+    fn visit_asset(&self, asset: &Asset, attrs: &[RuleType], v: &mut impl Visit) -> bool {
+        (0..3).any(|phase| {
+            attrs.iter().any(|attr| {
+                let values = asset.values(*attr);
+                !values.is_empty()
+                    && self.attrs.get(attr.index()).is_some_and(|index| {
+                        values
+                            .iter()
+                            .any(|value| index.visit(attr.index(), phase, value, v))
+                    })
+            })
+        })
+    }
+
+    /// The same for a scan target (its one value, for the attributes of its format).
+    #[inline]
+    fn visit_target(&self, target: &Target, v: &mut impl Visit) -> bool {
+        (0..3).any(|phase| {
+            target.attributes().iter().any(|attr| {
+                match (target.value_for(*attr), self.attrs.get(attr.index())) {
+                    (Some(value), Some(index)) => index.visit(attr.index(), phase, value, v),
+                    _ => false,
+                }
+            })
+        })
     }
 }
 
@@ -613,10 +627,12 @@ impl First<'_> {
 impl Visit for First<'_> {
     #[inline]
     fn wants(&mut self, list: u32) -> bool {
+        // Lists are sorted by group with one hit per group: a list whose first hit is not
+        // below the best so far cannot improve it.
         self.lists
             .get(list)
             .first()
-            .is_some_and(|h| h.group < self.bound())
+            .is_some_and(|h| h.group < self.limit && self.best.is_none_or(|b| *h < b))
     }
 
     #[inline]
@@ -679,10 +695,8 @@ impl AssetFilter<'_> {
         if self.everything {
             return true;
         }
-        let mut v = Allow { filter: self };
-        self.attrs
-            .iter()
-            .any(|attr| self.index.visit_values(*attr, asset.values(*attr), &mut v))
+        self.index
+            .visit_asset(asset, &self.attrs, &mut Allow { filter: self })
     }
 
     /// Whether a granted group contains the scan target `target` (exactly:
@@ -692,13 +706,7 @@ impl AssetFilter<'_> {
         if self.everything {
             return true;
         }
-        let mut v = Allow { filter: self };
-        target.attributes().iter().any(|attr| {
-            target.value_for(*attr).is_some_and(|value| {
-                self.index
-                    .visit_values(*attr, slice::from_ref(value), &mut v)
-            })
-        })
+        self.index.visit_target(target, &mut Allow { filter: self })
     }
 
     /// Whether every asset is allowed (an All Assets group is granted).

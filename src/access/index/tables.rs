@@ -31,7 +31,9 @@ pub(super) fn step(h: u64, b: u8) -> u64 {
 
 impl Hasher for FxHasher {
     fn finish(&self) -> u64 {
-        self.0
+        // The low bits of a product depend only on the low bits of its factors, and hash
+        // tables index by the low bits: fold the well-mixed high half in.
+        self.0 ^ (self.0 >> 32)
     }
     fn write(&mut self, bytes: &[u8]) {
         for b in bytes {
@@ -244,17 +246,33 @@ impl<T: Addr> IpTable<T> {
     }
 }
 
-/// A string table keyed by the [`step`] hash of the key's bytes — forwards for `eq` and
-/// `starts`, backwards for `ends` — so that every prefix (suffix) of a value is hashed in
-/// one pass over its bytes. Open addressing, linear probing.
+/// Which part of a value a [`StrTable`]'s keys are compared with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) enum Affix {
+    /// The whole value (`eq`).
+    #[default]
+    Whole,
+    /// A prefix (`starts`).
+    Prefix,
+    /// A suffix (`ends`).
+    Suffix,
+}
+
+/// A string table keyed by [`hash_bytes`] (eight bytes per multiply). Open addressing,
+/// linear probing. For `starts` / `ends` a value is probed once per distinct key length
+/// (sorted, at most the value's length), after a one-bit test of the value's first
+/// (last) byte against the keys' first (last) bytes.
 #[derive(Debug, Default)]
 pub(super) struct StrTable {
     slots: Vec<u32>,
     entries: Vec<StrEntry>,
     bytes: Vec<u8>,
-    /// Bitset of the key lengths present (for `starts`/`ends`).
-    lens: Vec<u64>,
-    backwards: bool,
+    /// The distinct key lengths, ascending, each with the set of the inner edge bytes of
+    /// the keys of that length (the first byte of a suffix key, the last of a prefix key).
+    lengths: Vec<(u32, [u64; 4])>,
+    /// The keys' first (`starts`) or last (`ends`) bytes.
+    edge: [u64; 4],
+    affix: Affix,
     /// The first and one-past-last list ids of this table.
     pub(super) ids: (u32, u32),
 }
@@ -267,20 +285,38 @@ struct StrEntry {
     list: u32,
 }
 
-pub(super) fn hash_forwards(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0, |h, b| step(h, *b))
+/// A hash of a byte string, eight bytes at a time.
+#[inline]
+pub(super) fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut h = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let word = <[u8; 8]>::try_from(c).map_or(0, u64::from_le_bytes);
+        h = (h.rotate_left(5) ^ word).wrapping_mul(K);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut tail = [0u8; 8];
+        for (t, b) in tail.iter_mut().zip(rest) {
+            *t = *b;
+        }
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(tail)).wrapping_mul(K);
+    }
+    h ^ (h >> 29)
 }
 
-fn hash_backwards(bytes: &[u8]) -> u64 {
-    bytes.iter().rev().fold(0, |h, b| step(h, *b))
+#[inline]
+fn edge_has(edge: &[u64; 4], b: u8) -> bool {
+    edge.get(usize::from(b >> 6))
+        .is_some_and(|w| w & (1u64 << (b & 63)) != 0)
 }
 
 impl StrTable {
-    /// Builds from `(key, hit)` pairs, hits pushed in ascending order.
-    pub(super) fn build(pairs: &[(&str, Hit)], backwards: bool, lists: &mut Lists) -> StrTable {
+    /// Builds from `(key, hit)` pairs, hits in ascending order.
+    pub(super) fn build(pairs: &[(&str, Hit)], affix: Affix, lists: &mut Lists) -> StrTable {
         let first_id = lists.count();
         let mut table = StrTable {
-            backwards,
+            affix,
             ids: (first_id, first_id),
             ..StrTable::default()
         };
@@ -290,26 +326,45 @@ impl StrTable {
         for (key, hits) in Grouped::new(pairs).iter() {
             let list = lists.push(hits.iter().copied());
             let bytes = key.as_bytes();
-            let hash = if backwards {
-                hash_backwards(bytes)
-            } else {
-                hash_forwards(bytes)
-            };
             table.entries.push(StrEntry {
-                hash,
+                hash: hash_bytes(bytes),
                 start: to_u32(table.bytes.len()),
                 len: to_u32(bytes.len()),
                 list,
             });
             table.bytes.extend_from_slice(bytes);
-            let words = bytes.len() / 64 + 1;
-            if table.lens.len() < words {
-                table.lens.resize(words, 0);
+            let inner = match affix {
+                Affix::Suffix => bytes.first(),
+                _ => bytes.last(),
+            };
+            let mut set = [0u64; 4];
+            if let Some(&b) = inner {
+                if let Some(w) = set.get_mut(usize::from(b >> 6)) {
+                    *w |= 1u64 << (b & 63);
+                }
             }
-            if let Some(w) = table.lens.get_mut(bytes.len() / 64) {
-                *w |= 1u64 << (bytes.len() % 64);
+            table.lengths.push((to_u32(bytes.len()), set));
+            let edge = match affix {
+                Affix::Suffix => bytes.last(),
+                _ => bytes.first(),
+            };
+            if let Some(&b) = edge {
+                if let Some(w) = table.edge.get_mut(usize::from(b >> 6)) {
+                    *w |= 1u64 << (b & 63);
+                }
             }
         }
+        table.lengths.sort_unstable_by_key(|l| l.0);
+        table.lengths.dedup_by(|later, kept| {
+            if later.0 != kept.0 {
+                return false;
+            }
+            for (k, l) in kept.1.iter_mut().zip(later.1) {
+                *k |= l;
+            }
+            true
+        });
+        table.lengths.shrink_to_fit();
         let size = (table.entries.len() * 2).next_power_of_two().max(8);
         table.slots = vec![0; size];
         let mask = size - 1;
@@ -329,14 +384,8 @@ impl StrTable {
     }
 
     #[inline]
-    fn has_len(&self, len: usize) -> bool {
-        self.lens
-            .get(len / 64)
-            .is_some_and(|w| w & (1u64 << (len % 64)) != 0)
-    }
-
-    #[inline]
-    fn lookup(&self, hash: u64, key: &[u8]) -> Option<u32> {
+    fn lookup(&self, key: &[u8]) -> Option<u32> {
+        let hash = hash_bytes(key);
         let mask = self.slots.len().checked_sub(1)?;
         let mut at = slot_of(hash, mask);
         loop {
@@ -354,51 +403,68 @@ impl StrTable {
         }
     }
 
-    /// The list of the key equal to `value`.
+    /// Calls `f` with the list of every key that equals (is a prefix of, a suffix of)
+    /// `value`; stops when `f` returns `true` and returns whether it did.
     #[inline]
-    pub(super) fn find(&self, value: &[u8]) -> Option<u32> {
-        if self.entries.is_empty() {
-            return None;
-        }
-        self.lookup(hash_forwards(value), value)
-    }
-
-    /// Calls `f` with the list of every key that is a prefix (a suffix, for a backwards
-    /// table) of `value`; stops when `f` returns `true` and returns whether it did.
-    #[inline]
-    pub(super) fn affixes(&self, value: &[u8], mut f: impl FnMut(u32) -> bool) -> bool {
+    pub(super) fn visit(&self, value: &[u8], mut f: impl FnMut(u32) -> bool) -> bool {
         if self.entries.is_empty() {
             return false;
         }
-        let mut h = 0;
         let n = value.len();
-        for i in 0..n {
-            let len = i + 1;
-            let (byte, key) = if self.backwards {
-                (value.get(n - len), value.get(n - len..))
-            } else {
-                (value.get(i), value.get(..len))
-            };
-            let (Some(&byte), Some(key)) = (byte, key) else {
-                return false;
-            };
-            h = step(h, byte);
-            if self.has_len(len) {
-                if let Some(list) = self.lookup(h, key) {
-                    if f(list) {
+        match self.affix {
+            Affix::Whole => self.lookup(value).is_some_and(f),
+            Affix::Prefix => {
+                if !value.first().is_some_and(|b| edge_has(&self.edge, *b)) {
+                    return false;
+                }
+                for (len, inner) in &self.lengths {
+                    let len = *len as usize;
+                    if len > n {
+                        break;
+                    }
+                    if !value.get(len - 1).is_some_and(|b| edge_has(inner, *b)) {
+                        continue;
+                    }
+                    if value
+                        .get(..len)
+                        .and_then(|key| self.lookup(key))
+                        .is_some_and(&mut f)
+                    {
                         return true;
                     }
                 }
+                false
+            }
+            Affix::Suffix => {
+                if !value.last().is_some_and(|b| edge_has(&self.edge, *b)) {
+                    return false;
+                }
+                for (len, inner) in &self.lengths {
+                    let len = *len as usize;
+                    if len > n {
+                        break;
+                    }
+                    if !value.get(n - len).is_some_and(|b| edge_has(inner, *b)) {
+                        continue;
+                    }
+                    if value
+                        .get(n - len..)
+                        .and_then(|key| self.lookup(key))
+                        .is_some_and(&mut f)
+                    {
+                        return true;
+                    }
+                }
+                false
             }
         }
-        false
     }
 
     pub(super) fn heap_bytes(&self) -> usize {
         self.slots.capacity() * 4
             + self.entries.capacity() * size_of::<StrEntry>()
             + self.bytes.capacity()
-            + self.lens.capacity() * 8
+            + self.lengths.capacity() * size_of::<(u32, [u64; 4])>()
     }
 }
 
