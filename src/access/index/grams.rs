@@ -6,7 +6,7 @@
 //! without a 4-byte piece are checked one by one; patterns of only `*` match every value.
 
 use super::Visit;
-use super::tables::{FxMap, Grouped, Hit, Lists, NONE, to_u32};
+use super::tables::{ANY, FxMap, Grouped, Hit, Lists, NONE, to_u32};
 
 #[derive(Debug, Clone, Copy)]
 struct Pattern {
@@ -105,17 +105,18 @@ impl GramTable {
         (gram.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
     }
 
-    /// Calls `f` with every pattern filed under `gram`.
-    #[inline]
-    fn visit(&self, gram: u64, f: &mut impl FnMut(u32) -> bool) -> bool {
+    /// Whether `gram` may be filed here (the one-bit filter test).
+    #[inline(always)]
+    fn maybe(&self, gram: u64) -> bool {
         let bit = self.filter_bit(gram);
-        let maybe = self
-            .filter
+        self.filter
             .get(bit / 64)
-            .is_some_and(|w| w & (1u64 << (bit % 64)) != 0);
-        if !maybe {
-            return false;
-        }
+            .is_some_and(|w| w & (1u64 << (bit % 64)) != 0)
+    }
+
+    /// Calls `f` with every pattern filed under `gram`.
+    #[inline(never)]
+    fn visit(&self, gram: u64, f: &mut impl FnMut(u32) -> bool) -> bool {
         let Some(&(a, b)) = self.grams.get(&gram) else {
             return false;
         };
@@ -257,6 +258,26 @@ impl Contains {
         self.always == NONE && self.patterns.is_empty()
     }
 
+    /// The index of the patterns whose list passes `keep`.
+    pub(super) fn restricted(&self, keep: &impl Fn(u32) -> bool, lists: &mut Lists) -> Contains {
+        let mut pairs: Vec<(&str, Hit)> = Vec::new();
+        if self.always != NONE && keep(self.always) {
+            pairs.push(("*", ANY));
+        }
+        pairs.extend(
+            self.patterns
+                .iter()
+                .filter(|p| keep(p.list))
+                .filter_map(|p| {
+                    let text = self
+                        .text
+                        .get(p.start as usize..(p.start + p.len) as usize)?;
+                    Some((text, ANY))
+                }),
+        );
+        Contains::build(&pairs, lists)
+    }
+
     #[inline]
     fn check(&self, id: u32, value: &str, v: &mut impl Visit) -> bool {
         let Some(p) = self.patterns.get(id as usize) else {
@@ -314,10 +335,14 @@ impl Contains {
         let mut roll = 0u64;
         for (i, b) in value.bytes().enumerate() {
             roll = (roll >> 8) | (u64::from(b) << 56);
-            if wide && i >= 7 && self.wide.visit(roll, &mut check) {
+            if wide && i >= 7 && self.wide.maybe(roll) && self.wide.visit(roll, &mut check) {
                 return true;
             }
-            if narrow && i >= 3 && self.narrow.visit(roll >> 32, &mut check) {
+            if narrow
+                && i >= 3
+                && self.narrow.maybe(roll >> 32)
+                && self.narrow.visit(roll >> 32, &mut check)
+            {
                 return true;
             }
         }

@@ -46,13 +46,9 @@ pub(super) trait Visit {
     fn wants(&mut self, list: u32) -> bool;
     /// Takes list `list`, whose key matched; returns `true` to stop the lookup.
     fn visit(&mut self, list: u32) -> bool;
-    /// Whether structure `part` of attribute `attr` can be skipped entirely.
-    fn skip(&self, _attr: usize, _part: u8) -> bool {
-        false
-    }
 }
 
-/// The structures of one attribute (the parts a filter can skip are numbered).
+/// The structures of one attribute.
 #[derive(Debug, Default)]
 struct AttrIndex {
     v4: IpTable<u32>,
@@ -62,79 +58,69 @@ struct AttrIndex {
     ends: StrTable,
     contains: Contains,
     scalars: FxMap<(u8, u128), u32>,
-    scalar_ids: (u32, u32),
 }
 
-const PART_V4: u8 = 0;
-const PART_V6: u8 = 1;
-const PART_EQ: u8 = 2;
-const PART_STARTS: u8 = 3;
-const PART_ENDS: u8 = 4;
-const PART_CONTAINS: u8 = 5;
-const PART_SCALARS: u8 = 6;
-
 impl AttrIndex {
-    fn parts(&self) -> [(u8, (u32, u32)); 7] {
-        [
-            (PART_V4, self.v4.ids),
-            (PART_V6, self.v6.ids),
-            (PART_EQ, self.eq.ids),
-            (PART_STARTS, self.starts.ids),
-            (PART_ENDS, self.ends.ids),
-            (PART_CONTAINS, self.contains.ids),
-            (PART_SCALARS, self.scalar_ids),
-        ]
+    fn is_empty(&self) -> bool {
+        self.v4.ids.0 == self.v4.ids.1
+            && self.v6.ids.0 == self.v6.ids.1
+            && self.eq.ids.0 == self.eq.ids.1
+            && self.starts.ids.0 == self.starts.ids.1
+            && self.ends.ids.0 == self.ends.ids.1
+            && self.contains.is_empty()
+            && self.scalars.is_empty()
     }
 
-    fn is_empty(&self) -> bool {
-        self.parts().iter().all(|(_, (a, b))| a == b) && self.contains.is_empty()
+    /// The structures restricted to the keys whose list passes `keep`, every key filed
+    /// under one placeholder hit.
+    fn restricted(&self, keep: &impl Fn(u32) -> bool, lists: &mut Lists) -> AttrIndex {
+        let v4 = self.v4.restricted(keep, lists);
+        let v6 = self.v6.restricted(keep, lists);
+        let eq = self.eq.restricted(keep, lists);
+        let starts = self.starts.restricted(keep, lists);
+        let ends = self.ends.restricted(keep, lists);
+        let contains = self.contains.restricted(keep, lists);
+        let mut scalars = FxMap::default();
+        for (key, list) in &self.scalars {
+            if keep(*list) {
+                scalars.insert(*key, lists.push([tables::ANY]));
+            }
+        }
+        AttrIndex {
+            v4,
+            v6,
+            eq,
+            starts,
+            ends,
+            contains,
+            scalars,
+        }
     }
 
     /// Phase 0: the exact lookups (IP tables, `eq`, ids); phase 1: `starts` / `ends`;
     /// phase 2: `match`. Cheap answers first, so that a lookup can stop (or prune) before
     /// the costlier ones.
     #[inline]
-    fn visit(&self, attr: usize, phase: u8, value: &AssetValue, v: &mut impl Visit) -> bool {
+    fn visit(&self, phase: u8, value: &AssetValue, v: &mut impl Visit) -> bool {
+        let mut take = |list: u32| v.wants(list) && v.visit(list);
         match (phase, value) {
-            (0, AssetValue::Ipv4(a)) => {
-                !v.skip(attr, PART_V4)
-                    && self
-                        .v4
-                        .find(u32::from(*a))
-                        .is_some_and(|l| v.wants(l) && v.visit(l))
-            }
-            (0, AssetValue::Ipv6(a)) => {
-                !v.skip(attr, PART_V6)
-                    && self
-                        .v6
-                        .find(u128::from(*a))
-                        .is_some_and(|l| v.wants(l) && v.visit(l))
-            }
-            (0, AssetValue::Str(s)) => {
-                !v.skip(attr, PART_EQ) && self.eq.visit(s.as_bytes(), |l| v.wants(l) && v.visit(l))
-            }
+            (0, AssetValue::Ipv4(a)) => self.v4.find(u32::from(*a)).is_some_and(take),
+            (0, AssetValue::Ipv6(a)) => self.v6.find(u128::from(*a)).is_some_and(take),
+            (0, AssetValue::Str(s)) => self.eq.visit(s.as_bytes(), take),
             (1, AssetValue::Str(s)) => {
-                let b = s.as_bytes();
-                (!v.skip(attr, PART_STARTS) && self.starts.visit(b, |l| v.wants(l) && v.visit(l)))
-                    || (!v.skip(attr, PART_ENDS)
-                        && self.ends.visit(b, |l| v.wants(l) && v.visit(l)))
+                self.starts.visit(s.as_bytes(), &mut take) || self.ends.visit(s.as_bytes(), take)
             }
-            (2, AssetValue::Str(s)) => !v.skip(attr, PART_CONTAINS) && self.contains.visit(s, v),
-            (0, AssetValue::Mac(m)) => self.scalar(attr, (0, u128::from(m.to_u64())), v),
-            (0, AssetValue::Digits(d)) => self.scalar(attr, (1, u128::from(*d)), v),
-            (0, AssetValue::Uuid(u)) => self.scalar(attr, (2, u.to_u128()), v),
+            (2, AssetValue::Str(s)) => self.contains.visit(s, v),
+            (0, AssetValue::Mac(m)) => self.scalar((0, u128::from(m.to_u64())), take),
+            (0, AssetValue::Digits(d)) => self.scalar((1, u128::from(*d)), take),
+            (0, AssetValue::Uuid(u)) => self.scalar((2, u.to_u128()), take),
             _ => false,
         }
     }
 
     #[inline]
-    fn scalar(&self, attr: usize, key: (u8, u128), v: &mut impl Visit) -> bool {
-        !self.scalars.is_empty()
-            && !v.skip(attr, PART_SCALARS)
-            && self
-                .scalars
-                .get(&key)
-                .is_some_and(|l| v.wants(*l) && v.visit(*l))
+    fn scalar(&self, key: (u8, u128), take: impl FnOnce(u32) -> bool) -> bool {
+        !self.scalars.is_empty() && self.scalars.get(&key).is_some_and(|l| take(*l))
     }
 
     fn heap_bytes(&self) -> usize {
@@ -266,7 +252,6 @@ impl GroupIndex {
             let starts = StrTable::build(&raw.starts, Affix::Prefix, &mut lists);
             let ends = StrTable::build(&raw.ends, Affix::Suffix, &mut lists);
             let contains = Contains::build(&raw.contains, &mut lists);
-            let first = lists.count();
             let mut scalars = FxMap::default();
             for (key, hits) in tables::Grouped::new(&raw.scalars).iter() {
                 scalars.insert(key, lists.push(hits.iter().copied()));
@@ -280,7 +265,6 @@ impl GroupIndex {
                 ends,
                 contains,
                 scalars,
-                scalar_ids: (first, lists.count()),
             });
         }
         lists.shrink();
@@ -403,7 +387,7 @@ impl GroupIndex {
     #[must_use]
     pub fn first_containing(&self, asset: &Asset, among: &GroupSet) -> Option<(usize, Membership)> {
         let mut first = self.first_visitor(among);
-        self.visit_asset(asset, &self.indexed, &mut first);
+        visit_asset(&self.attrs, &self.indexed, asset, &mut first);
         first.result()
     }
 
@@ -435,7 +419,7 @@ impl GroupIndex {
         among: &GroupSet,
     ) -> Option<(usize, Membership)> {
         let mut first = self.first_visitor(among);
-        self.visit_target(target, &mut first);
+        visit_target(&self.attrs, target, &mut first);
         first.result()
     }
 
@@ -466,7 +450,7 @@ impl GroupIndex {
             lists: &self.lists,
             hits: Vec::new(),
         };
-        self.visit_asset(asset, &self.indexed, &mut all);
+        visit_asset(&self.attrs, &self.indexed, asset, &mut all);
         let mut hits = all.hits;
         hits.extend(self.all_assets.iter().map(|g| Hit {
             group: *g,
@@ -500,44 +484,41 @@ impl GroupIndex {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn filter(&self, granting: &GroupSet) -> AssetFilter<'_> {
+    pub fn filter(&self, granting: &GroupSet) -> AssetFilter {
         let everything = self
             .all_assets
             .iter()
             .any(|g| granting.contains(*g as usize));
         let mut allowed = GroupSet::with_capacity(self.lists.count() as usize);
-        for list in 0..self.lists.count() {
-            if self
-                .lists
-                .get(list)
-                .iter()
-                .any(|h| granting.contains(h.group as usize))
-            {
-                allowed.insert(list as usize);
-            }
-        }
-        let mut live = Vec::with_capacity(self.attrs.len());
-        let mut attrs = Vec::new();
-        for (i, attr) in self.attrs.iter().enumerate() {
-            let mut parts = 0u8;
-            for (part, (a, b)) in attr.parts() {
-                if (a..b).any(|l| allowed.contains(l as usize)) {
-                    parts |= 1 << part;
-                }
-            }
-            live.push(parts);
-            if parts != 0 {
-                if let Some(t) = RuleType::ALL.get(i) {
-                    attrs.push(*t);
+        if !everything {
+            for list in 0..self.lists.count() {
+                if self
+                    .lists
+                    .get(list)
+                    .iter()
+                    .any(|h| granting.contains(h.group as usize))
+                {
+                    allowed.insert(list as usize);
                 }
             }
         }
+        let keep = |list: u32| allowed.contains(list as usize);
+        let mut lists = Lists::new();
+        let attrs: Vec<AttrIndex> = self
+            .attrs
+            .iter()
+            .map(|a| a.restricted(&keep, &mut lists))
+            .collect();
+        lists.shrink();
+        let indexed = RuleType::ALL
+            .iter()
+            .copied()
+            .filter(|t| attrs.get(t.index()).is_some_and(|a| !a.is_empty()))
+            .collect();
         AssetFilter {
-            index: self,
             everything,
-            allowed,
-            live,
             attrs,
+            indexed,
         }
     }
 
@@ -556,36 +537,34 @@ impl GroupIndex {
             best: None,
         }
     }
+}
 
-    /// Visits the lists of every key matching a value of `asset` for the attributes
-    /// `attrs`, phase by phase; returns `true` when the visitor stopped.
-    #[inline]
-    fn visit_asset(&self, asset: &Asset, attrs: &[RuleType], v: &mut impl Visit) -> bool {
-        (0..3).any(|phase| {
-            attrs.iter().any(|attr| {
-                let values = asset.values(*attr);
-                !values.is_empty()
-                    && self.attrs.get(attr.index()).is_some_and(|index| {
-                        values
-                            .iter()
-                            .any(|value| index.visit(attr.index(), phase, value, v))
-                    })
-            })
+/// Visits the lists of every key matching a value of `asset` for the attributes `attrs`,
+/// phase by phase; returns `true` when the visitor stopped.
+#[inline]
+fn visit_asset(index: &[AttrIndex], attrs: &[RuleType], asset: &Asset, v: &mut impl Visit) -> bool {
+    (0..3).any(|phase| {
+        attrs.iter().any(|attr| {
+            let values = asset.values(*attr);
+            !values.is_empty()
+                && index
+                    .get(attr.index())
+                    .is_some_and(|ix| values.iter().any(|value| ix.visit(phase, value, v)))
         })
-    }
+    })
+}
 
-    /// The same for a scan target (its one value, for the attributes of its format).
-    #[inline]
-    fn visit_target(&self, target: &Target, v: &mut impl Visit) -> bool {
-        (0..3).any(|phase| {
-            target.attributes().iter().any(|attr| {
-                match (target.value_for(*attr), self.attrs.get(attr.index())) {
-                    (Some(value), Some(index)) => index.visit(attr.index(), phase, value, v),
-                    _ => false,
-                }
-            })
+/// The same for a scan target (its one value, for the attributes of its format).
+#[inline]
+fn visit_target(index: &[AttrIndex], target: &Target, v: &mut impl Visit) -> bool {
+    (0..3).any(|phase| {
+        target.attributes().iter().any(|attr| {
+            match (target.value_for(*attr), index.get(attr.index())) {
+                (Some(value), Some(ix)) => ix.visit(phase, value, v),
+                _ => false,
+            }
         })
-    }
+    })
 }
 
 fn answer(hit: Hit) -> (usize, Membership) {
@@ -671,42 +650,33 @@ impl Visit for Collect<'_> {
 }
 
 /// Whether some group of one subject's granted set contains an asset: the per-row test
-/// of a list endpoint, compiled by [`GroupIndex::filter`]. It borrows the index.
+/// of a list endpoint, compiled by [`GroupIndex::filter`].
 ///
-/// It knows, for every key of the index, whether one of the granted groups is behind it,
-/// and skips the structures (per attribute: IPv4, IPv6, `eq`, `starts`, `ends`,
-/// `match`, ids) that no granted group uses; a check stops at the first granted key.
-/// Allocation-free.
+/// It holds its own copy of the index's structures restricted to the keys (addresses,
+/// names, patterns, ids) of the granted groups, with intervals merged; a check stops at
+/// the first key that matches. Allocation-free. Owned, `Send + Sync`: build it once per
+/// subject and permission and keep it as long as the policy.
 #[derive(Debug)]
-pub struct AssetFilter<'a> {
-    index: &'a GroupIndex,
+pub struct AssetFilter {
     everything: bool,
-    allowed: GroupSet,
-    live: Vec<u8>,
-    attrs: Vec<RuleType>,
+    attrs: Vec<AttrIndex>,
+    indexed: Vec<RuleType>,
 }
 
-impl AssetFilter<'_> {
+impl AssetFilter {
     /// Whether a granted group contains `asset` (exactly: `first_containing(asset,
     /// granting).is_some()`).
     #[must_use]
     #[inline]
     pub fn allows(&self, asset: &Asset) -> bool {
-        if self.everything {
-            return true;
-        }
-        self.index
-            .visit_asset(asset, &self.attrs, &mut Allow { filter: self })
+        self.everything || visit_asset(&self.attrs, &self.indexed, asset, &mut Stop)
     }
 
     /// Whether a granted group contains the scan target `target` (exactly:
     /// `first_containing_target(target, granting).is_some()`).
     #[must_use]
     pub fn allows_target(&self, target: &Target) -> bool {
-        if self.everything {
-            return true;
-        }
-        self.index.visit_target(target, &mut Allow { filter: self })
+        self.everything || visit_target(&self.attrs, target, &mut Stop)
     }
 
     /// Whether every asset is allowed (an All Assets group is granted).
@@ -714,28 +684,27 @@ impl AssetFilter<'_> {
     pub fn allows_everything(&self) -> bool {
         self.everything
     }
+
+    /// An estimate of the heap memory the filter holds, in bytes (counted as
+    /// [`GroupIndex::heap_bytes`]).
+    #[must_use]
+    pub fn heap_bytes(&self) -> usize {
+        self.attrs.capacity() * size_of::<AttrIndex>()
+            + self.attrs.iter().map(AttrIndex::heap_bytes).sum::<usize>()
+    }
 }
 
-struct Allow<'a, 'b> {
-    filter: &'b AssetFilter<'a>,
-}
+/// Stops at the first matching key.
+struct Stop;
 
-impl Visit for Allow<'_, '_> {
+impl Visit for Stop {
     #[inline]
-    fn wants(&mut self, list: u32) -> bool {
-        self.filter.allowed.contains(list as usize)
+    fn wants(&mut self, _list: u32) -> bool {
+        true
     }
 
     #[inline]
     fn visit(&mut self, _list: u32) -> bool {
         true
-    }
-
-    #[inline]
-    fn skip(&self, attr: usize, part: u8) -> bool {
-        self.filter
-            .live
-            .get(attr)
-            .is_none_or(|parts| parts & (1 << part) == 0)
     }
 }

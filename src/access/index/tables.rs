@@ -134,21 +134,41 @@ pub(super) fn to_u32(n: usize) -> u32 {
 
 /// An IP address family's integer.
 pub(super) trait Addr: Copy + Ord + Default + core::fmt::Debug {
+    /// The last address of the family.
+    const MAX: Self;
     /// `self + 1`, or `None` at the top of the family.
     fn succ(self) -> Option<Self>;
+    /// `self - 1`, or `None` at 0.
+    fn pred(self) -> Option<Self>;
 }
 
 impl Addr for u32 {
+    const MAX: u32 = u32::MAX;
     fn succ(self) -> Option<u32> {
         self.checked_add(1)
+    }
+    fn pred(self) -> Option<u32> {
+        self.checked_sub(1)
     }
 }
 
 impl Addr for u128 {
+    const MAX: u128 = u128::MAX;
     fn succ(self) -> Option<u128> {
         self.checked_add(1)
     }
+    fn pred(self) -> Option<u128> {
+        self.checked_sub(1)
+    }
 }
+
+/// The hit a restricted structure files every key under (only "some key matched"
+/// matters to a filter).
+pub(super) const ANY: Hit = Hit {
+    group: 0,
+    rule: 0,
+    term: 0,
+};
 
 /// Elementary intervals of one IP attribute: `bounds` are the sorted points where the set
 /// of covering terms changes; segment `i` is `[bounds[i], bounds[i + 1])` and `lists[i]`
@@ -230,6 +250,26 @@ impl<T: Addr> IpTable<T> {
         }
     }
 
+    /// The table of the segments whose list passes `keep` (merged where they touch).
+    pub(super) fn restricted(&self, keep: &impl Fn(u32) -> bool, lists: &mut Lists) -> IpTable<T> {
+        let intervals: Vec<(T, T, Hit)> = self
+            .bounds
+            .iter()
+            .zip(&self.lists)
+            .enumerate()
+            .filter(|(_, (_, l))| **l != NONE && keep(**l))
+            .map(|(i, (first, _))| {
+                let last = self
+                    .bounds
+                    .get(i + 1)
+                    .and_then(|b| b.pred())
+                    .unwrap_or(T::MAX);
+                (*first, last, ANY)
+            })
+            .collect();
+        IpTable::build(&intervals, lists)
+    }
+
     /// The hit list of the segment holding `x`, if it has one.
     #[inline]
     pub(super) fn find(&self, x: T) -> Option<u32> {
@@ -297,8 +337,8 @@ pub(super) fn hash_bytes(bytes: &[u8]) -> u64 {
     let rest = chunks.remainder();
     if !rest.is_empty() {
         let mut tail = [0u8; 8];
-        for (t, b) in tail.iter_mut().zip(rest) {
-            *t = *b;
+        if let Some(t) = tail.get_mut(..rest.len()) {
+            t.copy_from_slice(rest);
         }
         h = (h.rotate_left(5) ^ u64::from_le_bytes(tail)).wrapping_mul(K);
     }
@@ -381,6 +421,22 @@ impl StrTable {
         table.bytes.shrink_to_fit();
         table.ids.1 = lists.count();
         table
+    }
+
+    /// The table of the keys whose list passes `keep`.
+    pub(super) fn restricted(&self, keep: &impl Fn(u32) -> bool, lists: &mut Lists) -> StrTable {
+        let pairs: Vec<(&str, Hit)> = self
+            .entries
+            .iter()
+            .filter(|e| keep(e.list))
+            .filter_map(|e| {
+                let bytes = self
+                    .bytes
+                    .get(e.start as usize..(e.start + e.len) as usize)?;
+                Some((core::str::from_utf8(bytes).ok()?, ANY))
+            })
+            .collect();
+        StrTable::build(&pairs, self.affix, lists)
     }
 
     #[inline]
