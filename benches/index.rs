@@ -36,6 +36,21 @@ fn lookups(c: &mut Criterion) {
                 b.iter(|| ix.granting(black_box(USER), &USER_GROUPS, AccessPermissions::CAN_VIEW))
             },
         );
+        let mut reused = index.granting(USER, &USER_GROUPS, AccessPermissions::CAN_VIEW);
+        granting.bench_with_input(
+            BenchmarkId::new("into", label(n, rules)),
+            &index,
+            |b, ix| {
+                b.iter(|| {
+                    ix.granting_into(
+                        black_box(USER),
+                        &USER_GROUPS,
+                        AccessPermissions::CAN_VIEW,
+                        &mut reused,
+                    )
+                })
+            },
+        );
         built.push((n, rules, index));
     }
     granting.finish();
@@ -84,6 +99,13 @@ fn build(c: &mut Criterion) {
             BenchmarkId::from_parameter(label(n, rules)),
             &groups,
             |b, gs| b.iter(|| GroupIndex::new(gs)),
+        );
+        let index = GroupIndex::new(&groups);
+        let among = index.granting(USER, &USER_GROUPS, AccessPermissions::CAN_VIEW);
+        g.bench_with_input(
+            BenchmarkId::new("filter", label(n, rules)),
+            &(&index, &among),
+            |b, (ix, s)| b.iter(|| ix.filter(s)),
         );
     }
     g.finish();

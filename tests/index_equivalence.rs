@@ -407,6 +407,7 @@ fn index_is_send_and_sync() {
     fn both<T: Send + Sync>() {}
     both::<GroupIndex>();
     both::<GroupSet>();
+    both::<scangate::access::AssetFilter>();
 }
 
 #[test]

@@ -146,11 +146,29 @@ struct Raw<'a> {
     scalars: Vec<((u8, u128), Hit)>,
 }
 
-/// The compiled index of a list of access groups (see the [module docs](self)). Build
-/// it once per policy version; every query takes `&self`, never fails and does not
-/// allocate except where it returns an owned collection. `Send + Sync`.
+/// The compiled index of a list of access groups: the layer-3 fast path. Build it once
+/// per policy version; every query takes `&self`, never fails and does not allocate
+/// except where it returns an owned collection. `Send + Sync`. Positions are indexes into
+/// the order of the [`AccessGroups`] it was built from.
 ///
-/// Positions are indexes into the order of the [`AccessGroups`] it was built from.
+/// Its answers are exactly those of [`AccessGroup::grant`] and [`ReferenceMatcher`] (a
+/// proptest checks this on random groups):
+///
+/// - which groups grant a subject a permission ([`GroupIndex::granting`]): user id →
+///   groups, user-group id → groups, plus the sets every user gets;
+/// - the first of a set of groups containing an asset or a scan target, and why
+///   ([`GroupIndex::first_containing`], [`GroupIndex::first_containing_target`]);
+/// - every group containing an asset ([`GroupIndex::containing`], for `who_can`);
+/// - an [`AssetFilter`] compiled for one subject, for list endpoints.
+///
+/// Per attribute, every term is filed under its value: IP terms in a table of elementary
+/// intervals (binary search on the address), `eq` names and texts in a hash table,
+/// `starts` / `ends` in hash tables probed once per key length present, `match` patterns
+/// under their rarest 8-byte (else 4-byte) piece, MACs, Qualys ids and UUIDs (tags) in a
+/// hash map. Each key leads to a list of hits `(group, rule, term)` sorted by group, with
+/// the lowest `(rule, term)` of each group, so the reference membership (lowest rule,
+/// then lowest term) is a minimum over the lists the asset's values reach. See
+/// `docs/performance.md` ("Layer 3 index") for costs.
 ///
 /// # Examples
 ///

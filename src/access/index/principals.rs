@@ -85,6 +85,7 @@ impl Principals {
         out: &mut GroupSet,
     ) {
         out.clear();
+        out.reserve_positions(self.positions);
         let want = permission.bits();
         if want == 0 {
             return;
@@ -106,7 +107,7 @@ impl Principals {
             if let Some(&(a, b)) = range {
                 for (g, bits) in self.entries.get(a as usize..b as usize).unwrap_or(&[]) {
                     if bits & want == want {
-                        out.insert(*g as usize);
+                        out.set_within(*g as usize);
                     }
                 }
             }

@@ -73,6 +73,22 @@ impl GroupSet {
         }
     }
 
+    /// Makes room for positions `0..positions` (never shrinks).
+    pub(crate) fn reserve_positions(&mut self, positions: usize) {
+        let words = positions.div_ceil(64);
+        if words > self.words.len() {
+            self.words.resize(words, 0);
+        }
+    }
+
+    /// Adds `position` when it is within the room made (no growth, no answer).
+    #[inline]
+    pub(crate) fn set_within(&mut self, position: usize) {
+        if let Some(w) = self.words.get_mut(position / 64) {
+            *w |= 1u64 << (position % 64);
+        }
+    }
+
     /// Removes `position`; returns whether it was in the set.
     pub fn remove(&mut self, position: usize) -> bool {
         match self.words.get_mut(position / 64) {
