@@ -5,6 +5,8 @@
 //! test) and the patterns found are checked with the reference pattern test. Patterns
 //! without a 4-byte piece are checked one by one; patterns of only `*` match every value.
 
+use core::hash::BuildHasherDefault;
+
 use super::Visit;
 use super::tables::{ANY, FxMap, Grouped, Hit, Lists, NONE, to_u32};
 
@@ -189,7 +191,11 @@ impl Contains {
             .collect();
         let grouped = Grouped::new(&rest);
         // How many patterns hold each gram.
-        let mut freq: [FxMap<u64, u32>; 2] = [FxMap::default(), FxMap::default()];
+        let room = rest.iter().map(|(p, _)| p.len()).sum::<usize>() / 4;
+        let mut freq: [FxMap<u64, u32>; 2] = [
+            FxMap::with_capacity_and_hasher(room, BuildHasherDefault::default()),
+            FxMap::with_capacity_and_hasher(room, BuildHasherDefault::default()),
+        ];
         for (pattern, _) in grouped.iter() {
             for (f, width) in freq.iter_mut().zip([8, 4]) {
                 for g in pattern.split('*').flat_map(|p| grams_of(p, width)) {

@@ -540,7 +540,8 @@ pub(super) struct Grouped<K> {
 
 impl<K: core::hash::Hash + Eq + Copy> Grouped<K> {
     pub(super) fn new(pairs: &[(K, Hit)]) -> Grouped<K> {
-        let mut ids: FxMap<K, u32> = FxMap::default();
+        let mut ids: FxMap<K, u32> =
+            FxMap::with_capacity_and_hasher(pairs.len(), BuildHasherDefault::default());
         let mut keys: Vec<K> = Vec::new();
         let mut key_of: Vec<u32> = Vec::with_capacity(pairs.len());
         for (k, _) in pairs {
