@@ -77,6 +77,13 @@ impl AccessGroups {
         self.groups.iter().map(|g| &**g)
     }
 
+    /// The group at `position` (the order of [`AccessGroups::iter`], which the
+    /// [`GroupIndex`](crate::access::GroupIndex) numbers groups by).
+    #[must_use]
+    pub fn at(&self, position: usize) -> Option<&AccessGroup> {
+        self.groups.get(position).map(|g| &**g)
+    }
+
     /// The first group with id `id`.
     #[must_use]
     pub fn get(&self, id: &str) -> Option<&AccessGroup> {

@@ -11,19 +11,23 @@
 //!    given.
 
 use super::decision::{Decision, Denial, ObjectGrant, TargetGrant};
-use super::{Policy, Resource, Subject};
+use super::{DirectoryEntry, Policy, Resource, Subject};
 use crate::access::{
-    AccessGroup, AccessGroupType, AccessPermissions, Asset, Change, Grant, Membership,
-    ReferenceMatcher, Target,
+    AccessGroup, AccessGroupType, AccessPermissions, Asset, Change, Grant, GroupSet, Membership,
+    Target,
 };
 use crate::action::{Action, ActionSpec, ObjectCheck};
 use crate::permission::Permissions;
 use crate::role::{Role, RoleError, RoleOperation, RolePatch};
 use crate::scope::{Scope, ScopeSet};
+use std::borrow::Cow;
 
 /// A subject with its role and groups looked up.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Resolved<'a> {
+    /// The directory entry, when the subject's groups are the directory's (its grant sets
+    /// are then precomputed).
+    pub(crate) entry: Option<&'a DirectoryEntry>,
     pub(crate) user: Option<&'a str>,
     pub(crate) role: Option<&'a Role>,
     pub(crate) groups: &'a [String],
@@ -106,6 +110,7 @@ impl Policy {
         let Some(user) = subject.user else {
             return match subject.scopes {
                 Some(scopes) => Ok(Resolved {
+                    entry: None,
                     user: None,
                     role: None,
                     groups: &[],
@@ -122,7 +127,7 @@ impl Policy {
         };
         let role_id = match (subject.role, known) {
             (Some(role), _) => role,
-            (None, Some(known)) => known.role(),
+            (None, Some(known)) => known.user.role(),
             (None, None) => return Err(Denial::UnknownUser(user)),
         };
         let role = self
@@ -132,10 +137,11 @@ impl Policy {
             .ok_or(Denial::UnknownRole(role_id))?;
         let groups = match (subject.groups, known) {
             (Some(groups), _) => groups,
-            (None, Some(known)) => known.groups(),
+            (None, Some(known)) => known.user.groups(),
             (None, None) => &[],
         };
         Ok(Resolved {
+            entry: known.filter(|_| subject.groups.is_none()),
             user: Some(user),
             role: Some(role),
             groups,
@@ -287,25 +293,49 @@ impl Policy {
         }
     }
 
+    /// The groups granting the subject `permission` (limited to asset holders when
+    /// `assets`): precomputed for directory users, else worked out from the index.
+    pub(crate) fn granting<'a>(
+        &'a self,
+        resolved: &Resolved<'a>,
+        user: &str,
+        permission: AccessPermissions,
+        assets: bool,
+    ) -> Cow<'a, GroupSet> {
+        let compiled = &self.data.compiled;
+        match resolved.entry {
+            Some(entry) if permission == AccessPermissions::CAN_VIEW && assets => {
+                Cow::Borrowed(&entry.view_assets)
+            }
+            Some(entry) if permission == AccessPermissions::CAN_SCAN && assets => {
+                Cow::Borrowed(&entry.scan_assets)
+            }
+            Some(entry) if permission == AccessPermissions::CAN_SCAN => {
+                Cow::Borrowed(&entry.scan_targets)
+            }
+            _ => Cow::Owned(compiled.granting(user, resolved.groups, permission, assets)),
+        }
+    }
+
     /// The first access group, in policy order, that grants the user `permission` and
-    /// contains the asset. SCAN_TARGETS groups hold targets, not asset records, so they
-    /// take no part in asset checks.
+    /// contains the asset, with the rule, term and principal that decide. SCAN_TARGETS
+    /// groups hold targets, not asset records, so they take no part in asset checks.
     pub(crate) fn first_asset_group<'a>(
         &'a self,
+        resolved: &Resolved<'a>,
         user: &str,
-        groups: &[String],
         asset: &Asset,
         permission: AccessPermissions,
     ) -> Option<(&'a AccessGroup, Membership, Grant<'a>)> {
-        self.data
-            .groups
-            .iter()
-            .filter(|group| holds_assets(group))
-            .find_map(|group| {
-                let grant = group.grant(user, groups, permission)?;
-                let membership = ReferenceMatcher.contains_asset(group, asset)?;
-                Some((group, membership, grant))
-            })
+        let granting = self.granting(resolved, user, permission, true);
+        let (position, membership) = self
+            .data
+            .compiled
+            .index
+            .first_containing(asset, &granting)?;
+        let group = self.data.groups.at(position)?;
+        let grant = group.grant(user, resolved.groups, permission)?;
+        Some((group, membership, grant))
     }
 
     fn asset_grant<'a>(
@@ -316,7 +346,7 @@ impl Policy {
         explain: bool,
     ) -> Result<ObjectGrant<'a>, Denial<'a>> {
         let user = resolved.user.ok_or(Denial::NoUser)?;
-        match self.first_asset_group(user, resolved.groups, asset, permission) {
+        match self.first_asset_group(resolved, user, asset, permission) {
             Some((group, membership, grant)) => Ok(ObjectGrant::Asset {
                 group,
                 membership,
@@ -324,12 +354,12 @@ impl Policy {
                 permission,
             }),
             None => {
+                let compiled = &self.data.compiled;
                 let containing = if explain {
-                    self.data
-                        .groups
-                        .iter()
-                        .filter(|group| holds_assets(group))
-                        .find(|group| ReferenceMatcher.contains_asset(group, asset).is_some())
+                    compiled
+                        .index
+                        .first_containing(asset, &compiled.asset_holders)
+                        .and_then(|(position, _)| self.data.groups.at(position))
                 } else {
                     None
                 };
@@ -346,15 +376,28 @@ impl Policy {
     /// contains the target.
     pub(crate) fn first_target_group<'a>(
         &'a self,
+        resolved: &Resolved<'a>,
         user: &str,
-        groups: &[String],
         target: &Target,
     ) -> Option<(&'a AccessGroup, Membership, Grant<'a>)> {
-        self.data.groups.iter().find_map(|group| {
-            let grant = group.grant(user, groups, AccessPermissions::CAN_SCAN)?;
-            let membership = ReferenceMatcher.contains_target(group, target)?;
-            Some((group, membership, grant))
-        })
+        let granting = self.granting(resolved, user, AccessPermissions::CAN_SCAN, false);
+        let (position, membership) = self
+            .data
+            .compiled
+            .index
+            .first_containing_target(target, &granting)?;
+        let group = self.data.groups.at(position)?;
+        let grant = group.grant(user, resolved.groups, AccessPermissions::CAN_SCAN)?;
+        Some((group, membership, grant))
+    }
+
+    /// The first group containing the target, whoever it grants (for explanations).
+    pub(crate) fn group_containing_target(&self, target: &Target) -> Option<&AccessGroup> {
+        let compiled = &self.data.compiled;
+        let (position, _) = compiled
+            .index
+            .first_containing_target(target, &compiled.all)?;
+        self.data.groups.at(position)
     }
 
     pub(crate) fn target_denial<'a>(
@@ -365,10 +408,7 @@ impl Policy {
         explain: bool,
     ) -> Denial<'a> {
         let containing = if explain {
-            self.data
-                .groups
-                .iter()
-                .find(|group| ReferenceMatcher.contains_target(group, target).is_some())
+            self.group_containing_target(target)
         } else {
             None
         };
@@ -389,7 +429,7 @@ impl Policy {
         let user = resolved.user.ok_or(Denial::NoUser)?;
         let mut grants = Vec::new();
         for (index, target) in targets.iter().enumerate() {
-            match self.first_target_group(user, resolved.groups, target) {
+            match self.first_target_group(resolved, user, target) {
                 Some((group, membership, grant)) => {
                     if explain {
                         grants.push(TargetGrant {

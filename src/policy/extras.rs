@@ -1,12 +1,10 @@
 //! What the engine offers beyond `check` (SPEC §6): effective permissions, `who_can`, an
 //! asset filter compiled for one subject, and scan-target partitioning.
 
-use super::check::{Resolved, holds_assets};
+use super::check::Resolved;
 use super::decision::{Decision, Denial};
 use super::{Policy, Resource, Subject};
-use crate::access::{
-    AccessGroup, AccessPermissions, Asset, Grant, Membership, Principal, ReferenceMatcher, Target,
-};
+use crate::access::{AccessGroup, AccessPermissions, Asset, Grant, Membership, Principal, Target};
 use crate::action::{Action, ObjectCheck};
 use crate::permission::Permissions;
 use crate::scope::ScopeSet;
@@ -68,29 +66,26 @@ pub enum Reach<'a> {
 /// assert_eq!(visible, [true, false]);
 /// # Ok::<(), scangate::PolicyError>(())
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct AssetFilter<'a> {
-    /// The groups that grant the subject the permission and hold assets, in policy order;
-    /// empty when layers 1–2 deny.
-    groups: Vec<&'a AccessGroup>,
+    /// The compiled filter over the groups that grant the subject the permission and hold
+    /// assets; `None` when layers 1–2 deny, or when the action checks no asset.
+    compiled: Option<crate::access::AssetFilter>,
     /// Why every row is denied, when layers 1–2 (or the subject) deny.
     denial: Option<Denial<'a>>,
-    /// Whether the action checks assets at all (if not, layers 1–2 decide every row).
-    checks_assets: bool,
 }
 
 impl<'a> AssetFilter<'a> {
     /// Whether the subject may perform the action on this asset row.
+    #[inline]
     #[must_use]
     pub fn allows(&self, asset: &Asset) -> bool {
-        if self.denial.is_some() {
-            return false;
+        match (&self.denial, &self.compiled) {
+            (Some(_), _) => false,
+            (None, Some(compiled)) => compiled.allows(asset),
+            // No asset check: layers 1–2 allowed every row.
+            (None, None) => true,
         }
-        !self.checks_assets
-            || self
-                .groups
-                .iter()
-                .any(|group| ReferenceMatcher.contains_asset(group, asset).is_some())
     }
 
     /// Why every row is denied, if layers 1–2 (or the subject) deny.
@@ -99,10 +94,12 @@ impl<'a> AssetFilter<'a> {
         self.denial.as_ref()
     }
 
-    /// How many access groups can admit a row.
+    /// Heap bytes held by the compiled filter.
     #[must_use]
-    pub fn group_count(&self) -> usize {
-        self.groups.len()
+    pub fn heap_bytes(&self) -> usize {
+        self.compiled
+            .as_ref()
+            .map_or(0, crate::access::AssetFilter::heap_bytes)
     }
 }
 
@@ -198,12 +195,14 @@ impl Policy {
     /// ```
     #[must_use]
     pub fn who_can(&self, asset: &Asset, permission: AccessPermissions) -> Vec<WhoCan<'_>> {
-        self.data
-            .groups
-            .iter()
-            .filter(|group| holds_assets(group))
-            .filter_map(|group| {
-                let membership = ReferenceMatcher.contains_asset(group, asset)?;
+        let compiled = &self.data.compiled;
+        compiled
+            .index
+            .containing(asset)
+            .into_iter()
+            .filter(|(position, _)| compiled.asset_holders.contains(*position))
+            .filter_map(|(position, membership)| {
+                let group = self.data.groups.at(position)?;
                 let reach = reach(group, permission)?;
                 Some(WhoCan {
                     group,
@@ -220,9 +219,8 @@ impl Policy {
     #[must_use]
     pub fn asset_filter<'a>(&'a self, subject: &Subject<'a>, action: Action) -> AssetFilter<'a> {
         let denied = |denial| AssetFilter {
-            groups: Vec::new(),
+            compiled: None,
             denial: Some(denial),
-            checks_assets: true,
         };
         let Some(spec) = self.action_spec(action) else {
             return denied(Denial::UnknownAction);
@@ -240,9 +238,8 @@ impl Policy {
             // asset is refused as with `check`.
             return match spec.object() {
                 ObjectCheck::None => AssetFilter {
-                    groups: Vec::new(),
+                    compiled: None,
                     denial: None,
-                    checks_assets: false,
                 },
                 _ => denied(Denial::MissingResource("not an asset")),
             };
@@ -250,18 +247,10 @@ impl Policy {
         let Some(user) = resolved.user else {
             return denied(Denial::NoUser);
         };
-        let groups = self
-            .data
-            .groups
-            .iter()
-            .filter(|group| {
-                holds_assets(group) && group.grant(user, resolved.groups, permission).is_some()
-            })
-            .collect();
+        let granting = self.granting(&resolved, user, permission, true);
         AssetFilter {
-            groups,
+            compiled: Some(self.data.compiled.index.filter(&granting)),
             denial: None,
-            checks_assets: true,
         }
     }
 
@@ -327,7 +316,7 @@ impl Policy {
                     index,
                     reason: error.to_string(),
                 }),
-                Ok(target) => match self.first_target_group(user, resolved.groups, &target) {
+                Ok(target) => match self.first_target_group(&resolved, user, &target) {
                     Some((group, membership, grant)) => {
                         partition.allowed.push(AllowedTarget {
                             written,
@@ -339,12 +328,7 @@ impl Policy {
                         });
                     }
                     None => {
-                        let containing = self
-                            .data
-                            .groups
-                            .iter()
-                            .find(|g| ReferenceMatcher.contains_target(g, &target).is_some());
-                        let reason = match containing {
+                        let reason = match self.group_containing_target(&target) {
                             Some(group) => format!(
                                 "in no access group granting `{user}` CAN_SCAN (it is in `{}`)",
                                 group.name()

@@ -23,7 +23,9 @@ pub use extras::{AllowedTarget, AssetFilter, Effective, Partition, Reach, Skippe
 #[cfg(feature = "serde")]
 pub use wire::{PolicyFileError, Problem, Request, RequestError};
 
-use crate::access::{AccessGroup, AccessGroups, Asset, Target};
+use crate::access::{
+    AccessGroup, AccessGroups, AccessPermissions, Asset, GroupIndex, GroupSet, Target,
+};
 use crate::action::{Action, ActionSpec, BUILTIN_ACTIONS};
 use crate::role::{Role, RoleCatalog, RoleDraft, RoleError, RoleId, RolePatch};
 use crate::scope::ScopeSet;
@@ -233,15 +235,121 @@ pub enum PolicyError {
     },
 }
 
+/// A directory user with the access groups that grant them each permission, worked out
+/// when the policy is built so that a per-row decision only looks them up.
+#[derive(Debug)]
+pub(crate) struct DirectoryEntry {
+    pub(crate) user: User,
+    /// Asset-holding groups granting `CAN_VIEW`.
+    pub(crate) view_assets: GroupSet,
+    /// Asset-holding groups granting `CAN_SCAN`.
+    pub(crate) scan_assets: GroupSet,
+    /// Groups of any type granting `CAN_SCAN` (for scan targets).
+    pub(crate) scan_targets: GroupSet,
+}
+
+/// The access groups compiled for decisions.
+#[derive(Debug)]
+pub(crate) struct Compiled {
+    pub(crate) index: GroupIndex,
+    /// Groups that hold asset records (not SCAN_TARGETS).
+    pub(crate) asset_holders: GroupSet,
+    /// Every group.
+    pub(crate) all: GroupSet,
+}
+
+impl Compiled {
+    fn new(groups: &AccessGroups) -> Compiled {
+        let asset_holders = groups
+            .iter()
+            .enumerate()
+            .filter(|(_, group)| check::holds_assets(group))
+            .map(|(position, _)| position)
+            .collect();
+        Compiled {
+            index: GroupIndex::new(groups),
+            asset_holders,
+            all: GroupSet::full(groups.len()),
+        }
+    }
+
+    /// The groups granting `permission` to `user` in `groups`, limited to asset holders
+    /// when `assets`.
+    pub(crate) fn granting(
+        &self,
+        user: &str,
+        groups: &[String],
+        permission: AccessPermissions,
+        assets: bool,
+    ) -> GroupSet {
+        let mut set = self.index.granting(user, groups, permission);
+        if assets {
+            set.intersect_with(&self.asset_holders);
+        }
+        set
+    }
+
+    fn entry(&self, user: User) -> DirectoryEntry {
+        let (id, groups) = (user.id.as_str(), user.groups.as_slice());
+        DirectoryEntry {
+            view_assets: self.granting(id, groups, AccessPermissions::CAN_VIEW, true),
+            scan_assets: self.granting(id, groups, AccessPermissions::CAN_SCAN, true),
+            scan_targets: self.granting(id, groups, AccessPermissions::CAN_SCAN, false),
+            user,
+        }
+    }
+}
+
 /// The data behind a [`Policy`].
 #[derive(Debug)]
 pub(crate) struct PolicyData {
     pub(crate) roles: RoleCatalog,
     pub(crate) groups: AccessGroups,
-    pub(crate) users: HashMap<String, User>,
+    /// Shared between policies whose access groups are the same.
+    pub(crate) compiled: Arc<Compiled>,
+    /// Shared between policies whose groups and users are the same.
+    pub(crate) users: Arc<HashMap<String, DirectoryEntry>>,
     /// Users in the order they were given (for snapshots).
     pub(crate) user_order: Vec<String>,
     pub(crate) actions: Vec<ActionSpec>,
+}
+
+impl PolicyData {
+    /// Compiles the access groups and the directory's grants.
+    pub(crate) fn new(
+        roles: RoleCatalog,
+        groups: AccessGroups,
+        users: Vec<User>,
+        actions: Vec<ActionSpec>,
+    ) -> PolicyData {
+        let compiled = Arc::new(Compiled::new(&groups));
+        PolicyData::with_compiled(roles, groups, compiled, users, actions)
+    }
+
+    /// As [`PolicyData::new`], reusing an index compiled from the same `groups`.
+    pub(crate) fn with_compiled(
+        roles: RoleCatalog,
+        groups: AccessGroups,
+        compiled: Arc<Compiled>,
+        users: Vec<User>,
+        actions: Vec<ActionSpec>,
+    ) -> PolicyData {
+        let user_order = users.iter().map(|u| u.id.clone()).collect();
+        let users = Arc::new(
+            users
+                .into_iter()
+                .map(|u| (u.id.clone(), compiled.entry(u)))
+                .collect(),
+        );
+        PolicyData {
+            roles,
+            groups,
+            compiled,
+            users,
+            user_order,
+            actions,
+        }
+    }
 }
 
 /// Everything needed to decide: roles, access groups, users, actions. Built once with
@@ -267,13 +375,12 @@ pub struct Policy {
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy::from_data(PolicyData {
-            roles: RoleCatalog::builtin(),
-            groups: AccessGroups::new(),
-            users: HashMap::new(),
-            user_order: Vec::new(),
-            actions: BUILTIN_ACTIONS.to_vec(),
-        })
+        Policy::from_data(PolicyData::new(
+            RoleCatalog::builtin(),
+            AccessGroups::new(),
+            Vec::new(),
+            BUILTIN_ACTIONS.to_vec(),
+        ))
     }
 }
 
@@ -284,7 +391,7 @@ impl Policy {
         PolicyBuilder::default()
     }
 
-    fn from_data(data: PolicyData) -> Policy {
+    pub(crate) fn from_data(data: PolicyData) -> Policy {
         Policy {
             data: Arc::new(data),
         }
@@ -305,15 +412,12 @@ impl Policy {
     /// The user `id` of the directory.
     #[must_use]
     pub fn user(&self, id: &str) -> Option<&User> {
-        self.data.users.get(id)
+        self.data.users.get(id).map(|entry| &entry.user)
     }
 
     /// The directory's users, in the order they were given.
     pub fn users(&self) -> impl Iterator<Item = &User> {
-        self.data
-            .user_order
-            .iter()
-            .filter_map(|id| self.data.users.get(id))
+        self.data.user_order.iter().filter_map(|id| self.user(id))
     }
 
     /// The action of this name (built-in or host-defined).
@@ -436,20 +540,17 @@ impl PolicyBuilder {
     /// twice, a host action reusing a name.
     pub fn build(self) -> Result<Policy, PolicyError> {
         let roles = RoleCatalog::new(self.custom_roles)?;
-        let mut users = HashMap::with_capacity(self.users.len());
-        let mut user_order = Vec::with_capacity(self.users.len());
-        for user in self.users {
+        let mut seen = std::collections::HashSet::with_capacity(self.users.len());
+        for user in &self.users {
             if roles.get(user.role).is_none() {
                 return Err(PolicyError::UnknownUserRole {
-                    user: user.id,
+                    user: user.id.clone(),
                     role: user.role,
                 });
             }
-            if users.contains_key(&user.id) {
-                return Err(PolicyError::DuplicateUser(user.id));
+            if !seen.insert(user.id.as_str()) {
+                return Err(PolicyError::DuplicateUser(user.id.clone()));
             }
-            user_order.push(user.id.clone());
-            users.insert(user.id.clone(), user);
         }
         let mut actions = BUILTIN_ACTIONS.to_vec();
         for action in self.actions {
@@ -461,12 +562,11 @@ impl PolicyBuilder {
         if actions.len() > usize::from(u16::MAX) {
             return Err(PolicyError::TooManyActions);
         }
-        Ok(Policy::from_data(PolicyData {
+        Ok(Policy::from_data(PolicyData::new(
             roles,
-            groups: self.groups,
-            users,
-            user_order,
+            self.groups,
+            self.users,
             actions,
-        }))
+        )))
     }
 }

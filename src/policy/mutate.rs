@@ -7,6 +7,7 @@ use super::{Policy, PolicyData, PolicyError, Resource, Subject, User};
 use crate::access::{AccessGroup, AccessGroups};
 use crate::action::Action;
 use crate::role::{Role, RoleCatalog, RoleDraft, RoleId, RolePatch};
+use std::sync::Arc;
 
 impl Policy {
     /// The requester's role after layers 1 and 2 of `action` allowed the subject.
@@ -34,6 +35,8 @@ impl Policy {
             .ok_or_else(|| PolicyError::Denied(format!("`{action}` needs a requester with a role")))
     }
 
+    /// A policy with some parts replaced; the others (and whatever was compiled from them)
+    /// are shared with `self`.
     fn with(
         &self,
         roles: Option<RoleCatalog>,
@@ -41,20 +44,29 @@ impl Policy {
         users: Option<Vec<User>>,
     ) -> Policy {
         let data = &self.data;
-        let (users, user_order) = match users {
-            Some(users) => (
-                users.iter().map(|u| (u.id.clone(), u.clone())).collect(),
-                users.iter().map(|u| u.id.clone()).collect(),
-            ),
-            None => (data.users.clone(), data.user_order.clone()),
+        let roles = roles.unwrap_or_else(|| data.roles.clone());
+        let actions = data.actions.clone();
+        let Some(groups) = groups else {
+            let Some(users) = users else {
+                return Policy::from_data(PolicyData {
+                    roles,
+                    groups: data.groups.clone(),
+                    compiled: Arc::clone(&data.compiled),
+                    users: Arc::clone(&data.users),
+                    user_order: data.user_order.clone(),
+                    actions,
+                });
+            };
+            return Policy::from_data(PolicyData::with_compiled(
+                roles,
+                data.groups.clone(),
+                Arc::clone(&data.compiled),
+                users,
+                actions,
+            ));
         };
-        Policy::from_data(PolicyData {
-            roles: roles.unwrap_or_else(|| data.roles.clone()),
-            groups: groups.unwrap_or_else(|| data.groups.clone()),
-            users,
-            user_order,
-            actions: data.actions.clone(),
-        })
+        let users = users.unwrap_or_else(|| self.users().cloned().collect());
+        Policy::from_data(PolicyData::new(roles, groups, users, actions))
     }
 
     /// Creates a role (`role.create`), returning the new policy and the role's id.
