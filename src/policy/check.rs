@@ -58,7 +58,7 @@ impl Policy {
         resource: Resource<'a>,
     ) -> Decision<'a> {
         match self.action_spec(action) {
-            Some(spec) => self.decide(subject, spec, resource, true),
+            Some(spec) => self.decide(subject, spec, resource),
             None => Decision::deny(UNKNOWN_ACTION, Denial::UnknownAction),
         }
     }
@@ -85,7 +85,7 @@ impl Policy {
             .action(action)
             .and_then(|action| self.action_spec(action))
         {
-            Some(spec) => self.decide(subject, spec, resource, true),
+            Some(spec) => self.decide(subject, spec, resource),
             None => Decision::deny(action, Denial::UnknownAction),
         }
     }
@@ -100,7 +100,7 @@ impl Policy {
         resource: Resource<'_>,
     ) -> bool {
         match self.action_spec(action) {
-            Some(spec) => self.decide(subject, spec, resource, false).is_allowed(),
+            Some(spec) => self.evaluate(subject, spec, resource, false).is_ok(),
             None => false,
         }
     }
@@ -149,12 +149,11 @@ impl Policy {
         })
     }
 
-    /// Layers 1 and 2, filling in what they found.
+    /// Layers 1 and 2.
     pub(crate) fn subject_layers<'a>(
-        &'a self,
-        spec: &'a ActionSpec,
+        &self,
+        spec: &ActionSpec,
         resolved: &Resolved<'a>,
-        decision: &mut Decision<'a>,
     ) -> Result<(), Denial<'a>> {
         if let Some(key) = resolved.scopes {
             if spec.scopes().is_empty() {
@@ -163,16 +162,30 @@ impl Policy {
             if !key.grants_all(spec.scopes()) {
                 return Err(Denial::MissingScopes(key.missing(spec.scopes())));
             }
-            decision.scopes = Some((spec.scopes(), key));
         }
         if let Some(role) = resolved.role {
-            let missing = spec.permissions() & !role.permissions();
-            if !missing.is_empty() {
-                return Err(Denial::MissingPermissions { role, missing });
+            if !role.permissions().grants_all(spec.permissions()) {
+                return Err(Denial::MissingPermissions {
+                    role,
+                    missing: spec.permissions() & !role.permissions(),
+                });
             }
-            decision.role = Some((role, spec.permissions()));
         }
         Ok(())
+    }
+
+    /// The decision rule; `check` explains its outcome, `is_allowed` only looks at it.
+    fn evaluate<'a>(
+        &'a self,
+        subject: &Subject<'a>,
+        spec: &ActionSpec,
+        resource: Resource<'a>,
+        explain: bool,
+    ) -> Result<(Resolved<'a>, Option<ObjectGrant<'a>>), Denial<'a>> {
+        let resolved = self.resolve(subject)?;
+        self.subject_layers(spec, &resolved)?;
+        let object = self.object_layer(spec, &resolved, resource, explain)?;
+        Ok((resolved, object))
     }
 
     fn decide<'a>(
@@ -180,40 +193,17 @@ impl Policy {
         subject: &Subject<'a>,
         spec: &'a ActionSpec,
         resource: Resource<'a>,
-        explain: bool,
     ) -> Decision<'a> {
-        let mut decision = Decision {
-            action: spec.name(),
-            scopes: None,
-            role: None,
-            object: None,
-            denial: None,
-        };
-        let outcome = self
-            .resolve(subject)
-            .and_then(|resolved| {
-                self.subject_layers(spec, &resolved, &mut decision)?;
-                Ok(resolved)
-            })
-            .and_then(|resolved| self.object_layer(spec, &resolved, resource, explain));
-        match outcome {
-            Ok(object) => decision.object = object,
-            Err(denial) => {
-                decision.denial = Some(denial);
-                if explain {
-                    // Report the layers as far as they passed; a denial by layer 1 or 2
-                    // leaves nothing granted to show.
-                    if decision
-                        .denied_by()
-                        .is_some_and(|layer| layer <= super::Layer::Role)
-                    {
-                        decision.scopes = None;
-                        decision.role = None;
-                    }
-                }
-            }
+        match self.evaluate(subject, spec, resource, true) {
+            Ok((resolved, object)) => Decision {
+                action: spec.name(),
+                scopes: resolved.scopes.map(|key| (spec.scopes(), key)),
+                role: resolved.role.map(|role| (role, spec.permissions())),
+                object,
+                denial: None,
+            },
+            Err(denial) => Decision::deny(spec.name(), denial),
         }
-        decision
     }
 
     /// Layer 3: `Ok(None)` when it does not apply.
@@ -555,7 +545,7 @@ impl Policy {
         };
         outcome
             .map(|()| Some(ObjectGrant::AccessGroupChange))
-            .map_err(Denial::AccessGroup)
+            .map_err(|error| Denial::AccessGroup(Box::new(error)))
     }
 }
 

@@ -106,7 +106,7 @@ pub enum Denial<'a> {
     /// A role rule refused (visibility, escalation, immutable role, …).
     Role(RoleError),
     /// An access-group rule refused (limits, codes).
-    AccessGroup(AccessGroupError),
+    AccessGroup(Box<AccessGroupError>),
     /// No access group has this id.
     UnknownAccessGroup(&'a str),
     /// The access group does not name the user (and the user is not the Administrator).
@@ -184,9 +184,9 @@ pub struct TargetGrant<'a> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Decision<'a> {
     pub(crate) action: &'a str,
-    /// The scopes required and the key's scopes, when the request came with a key.
+    /// The scopes required and the key's scopes (allowed, with a key).
     pub(crate) scopes: Option<(ScopeSet, ScopeSet)>,
-    /// The subject's role and the permissions required, when the subject has a role.
+    /// The subject's role and the permissions required (allowed, with a role).
     pub(crate) role: Option<(&'a Role, Permissions)>,
     pub(crate) object: Option<ObjectGrant<'a>>,
     pub(crate) denial: Option<Denial<'a>>,
@@ -227,13 +227,15 @@ impl<'a> Decision<'a> {
         self.denial.as_ref().map(Denial::layer)
     }
 
-    /// The scopes the action requires and the key's scopes, when layer 1 applied.
+    /// For an allowed decision where layer 1 applied: the scopes the action requires and
+    /// the key's scopes. A denial carries what was missing instead ([`Denial`]).
     #[must_use]
     pub fn scopes(&self) -> Option<(ScopeSet, ScopeSet)> {
         self.scopes
     }
 
-    /// The subject's role and the permissions the action requires, when layer 2 applied.
+    /// For an allowed decision where layer 2 applied: the subject's role and the
+    /// permissions the action requires.
     #[must_use]
     pub fn role(&self) -> Option<(&'a Role, Permissions)> {
         self.role

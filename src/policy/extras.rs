@@ -2,7 +2,7 @@
 //! asset filter compiled for one subject, and scan-target partitioning.
 
 use super::check::Resolved;
-use super::decision::{Decision, Denial};
+use super::decision::Denial;
 use super::{Policy, Resource, Subject};
 use crate::access::{AccessGroup, AccessPermissions, Asset, Grant, Membership, Principal, Target};
 use crate::action::{Action, ObjectCheck};
@@ -161,10 +161,7 @@ impl Policy {
         let resolved = self.resolve(subject)?;
         let actions = self
             .actions()
-            .filter(|(_, spec)| {
-                let mut scratch = Decision::deny(spec.name(), Denial::UnknownAction);
-                self.subject_layers(spec, &resolved, &mut scratch).is_ok()
-            })
+            .filter(|(_, spec)| self.subject_layers(spec, &resolved).is_ok())
             .map(|(action, _)| action)
             .collect();
         Ok(Effective {
@@ -229,8 +226,7 @@ impl Policy {
             Ok(resolved) => resolved,
             Err(denial) => return denied(denial),
         };
-        let mut scratch = Decision::deny(spec.name(), Denial::UnknownAction);
-        if let Err(denial) = self.subject_layers(spec, &resolved, &mut scratch) {
+        if let Err(denial) = self.subject_layers(spec, &resolved) {
             return denied(denial);
         }
         let ObjectCheck::Asset { permission, .. } = spec.object() else {

@@ -1,7 +1,7 @@
 //! API-key creation (SPEC §2): a user may give a key only the scopes their own role could
 //! exercise; asking for more is an error naming the excess.
 
-use super::decision::{Decision, Denial};
+use super::decision::Denial;
 use super::{Policy, PolicyError, Subject};
 use crate::scope::{Scope, ScopeSet};
 
@@ -39,8 +39,7 @@ impl Policy {
         // The scopes some action the owner's role may perform requires.
         let mut exercisable = ScopeSet::EMPTY;
         for (_, spec) in self.actions() {
-            let mut scratch = Decision::deny(spec.name(), Denial::UnknownAction);
-            if self.subject_layers(spec, &resolved, &mut scratch).is_ok() {
+            if self.subject_layers(spec, &resolved).is_ok() {
                 exercisable = exercisable.union(spec.scopes());
             }
         }
