@@ -1,6 +1,7 @@
 //! The reference matcher: plain loops over groups, rules, terms and values, written to
-//! be obviously correct. It is the oracle that the compiled index of a later version is
-//! checked against, so it favours clarity over speed (it does not allocate either).
+//! be obviously correct. It is the oracle that the compiled index
+//! ([`GroupIndex`](super::GroupIndex)) is checked against, so it favours clarity over speed
+//! (it does not allocate either).
 
 use super::asset::{Asset, Target};
 use super::group::{AccessGroup, AccessGroupType};
