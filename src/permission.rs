@@ -265,6 +265,31 @@ impl Permissions {
             })
     }
 
+    /// The field names of `self` read as a requirement: like
+    /// [`Permissions::field_names`], except that "may scan" ([`Permissions::SCAN`]) is
+    /// named plainly `permScan`, and only a full-scan requirement says `permScan=full`.
+    ///
+    /// ```
+    /// use scangate::Permissions;
+    /// let required = Permissions::SCAN | Permissions::CREATE_TICKETS;
+    /// assert_eq!(required.requirement_names().collect::<Vec<_>>(), ["permCreateTickets", "permScan"]);
+    /// ```
+    pub fn requirement_names(self) -> impl Iterator<Item = std::borrow::Cow<'static, str>> {
+        PERMISSION_FIELDS
+            .iter()
+            .filter(move |field| self.intersects(field.mask()))
+            .map(move |field| match field.kind {
+                FieldKind::Scan if self.bits() & FULL_SCAN_BIT == 0 => {
+                    std::borrow::Cow::Borrowed(field.wire)
+                }
+                _ => self
+                    .intersection(field.mask())
+                    .field_names()
+                    .next()
+                    .unwrap_or(std::borrow::Cow::Borrowed(field.wire)),
+            })
+    }
+
     /// The permissions as a comma-separated list of field names, `(none)` when empty.
     ///
     /// ```

@@ -91,7 +91,10 @@ impl Policy {
     }
 
     /// Whether `subject` may perform `action` on `resource`: the same answer as
-    /// [`Policy::check`] without the explanation. It does not allocate.
+    /// [`Policy::check`] without the explanation. It does not allocate for actions without
+    /// an object check, nor for directory users (whose granting sets are precomputed); for
+    /// a subject whose groups are given inline, an asset or target check computes the
+    /// subject's granting set (one bitset) per call: use [`Policy::asset_filter`] for rows.
     #[must_use]
     pub fn is_allowed(
         &self,

@@ -259,20 +259,7 @@ pub(crate) fn granted_via(key: ScopeSet, wanted: Scope) -> Option<Scope> {
 
 /// Requirement names: `permScan` for "may scan", `permScan=full` only when full is needed.
 pub(crate) fn requirement_names(required: Permissions) -> String {
-    if required == Permissions::SCAN {
-        return "permScan".to_owned();
-    }
-    let names: Vec<String> = required
-        .field_names()
-        .map(|name| {
-            if name == "permScan=policy" {
-                "permScan".to_owned()
-            } else {
-                name.into_owned()
-            }
-        })
-        .collect();
-    names.join(", ")
+    required.requirement_names().collect::<Vec<_>>().join(", ")
 }
 
 pub(crate) fn describe_membership(group: &AccessGroup, membership: Membership) -> String {
