@@ -321,11 +321,20 @@ impl Policy {
         permission: AccessPermissions,
     ) -> Option<(&'a AccessGroup, Membership, Grant<'a>)> {
         let granting = self.granting(resolved, user, permission, true);
-        let (position, membership) = self
-            .data
-            .compiled
-            .index
-            .first_containing(asset, &granting)?;
+        let hit = self.data.compiled.index.first_containing(asset, &granting);
+        self.deciding_group(hit, resolved, user, permission)
+    }
+
+    /// The group at an index hit, with the principal of it that grants `permission` (the
+    /// first in list order, as the explanation names it).
+    fn deciding_group<'a>(
+        &'a self,
+        hit: Option<(usize, Membership)>,
+        resolved: &Resolved<'a>,
+        user: &str,
+        permission: AccessPermissions,
+    ) -> Option<(&'a AccessGroup, Membership, Grant<'a>)> {
+        let (position, membership) = hit?;
         let group = self.data.groups.at(position)?;
         let grant = group.grant(user, resolved.groups, permission)?;
         Some((group, membership, grant))
@@ -374,14 +383,12 @@ impl Policy {
         target: &Target,
     ) -> Option<(&'a AccessGroup, Membership, Grant<'a>)> {
         let granting = self.granting(resolved, user, AccessPermissions::CAN_SCAN, false);
-        let (position, membership) = self
+        let hit = self
             .data
             .compiled
             .index
-            .first_containing_target(target, &granting)?;
-        let group = self.data.groups.at(position)?;
-        let grant = group.grant(user, resolved.groups, AccessPermissions::CAN_SCAN)?;
-        Some((group, membership, grant))
+            .first_containing_target(target, &granting);
+        self.deciding_group(hit, resolved, user, AccessPermissions::CAN_SCAN)
     }
 
     /// The first group containing the target, whoever it grants (for explanations).
