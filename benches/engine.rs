@@ -1,53 +1,20 @@
-//! The engine's hot paths: scope- and role-only decisions (size-independent), and asset
-//! decisions over growing numbers of access groups.
+//! The engine's hot paths: scope- and role-only decisions (size-independent); `asset.view`
+//! (hit and miss, `is_allowed` and `check`) and the asset filter at 10, 100, 1,000 and
+//! 5,000 access groups of 10 and of 1,000 rules; and the policy build.
 //!
-//! Run: `cargo bench --bench engine`. Figures are recorded in docs/performance.md.
+//! Run: `cargo bench --bench engine -- --warm-up-time 1 --measurement-time 3`. Figures are
+//! recorded in docs/performance.md.
 #![allow(missing_docs)] // criterion's macros generate undocumented public functions
 
-use criterion::{BenchmarkId, Criterion, black_box, criterion_group, criterion_main};
-use scangate::{
-    AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Action, Asset, Policy,
-    Principal, Resource, RoleId, Rule, ScopeSet, Subject, User,
-};
+#[path = "support/index_data.rs"]
+mod index_data;
 
-/// `groups` access groups of `rules` rules each (IPv4 CIDRs and ranges, FQDN `eq` and
-/// wildcards), principals by user and by group; "alice" is named only by the last group.
-fn policy(groups: usize, rules: usize) -> Policy {
-    let mut built = Vec::with_capacity(groups);
-    for g in 0..groups {
-        let mut group = AccessGroup::new(&format!("group {g}"), AccessGroupType::ManageAssets)
-            .with_id(&format!("g{g}"));
-        for r in 0..rules {
-            let (a, b) = ((g % 250) + 1, (r % 250) + 1);
-            let rule = match r % 4 {
-                0 => Rule::parse("ipv4", "eq", [format!("10.{a}.{b}.0/24")]),
-                1 => Rule::parse("ipv4", "eq", [format!("172.16.{a}.1-172.16.{a}.{b}")]),
-                2 => Rule::parse("fqdn", "eq", [format!("host{r}.g{g}.example.com")]),
-                _ => Rule::parse("fqdn", "match", [format!("*.r{r}.g{g}.example.*")]),
-            };
-            if let Ok(rule) = rule {
-                group = group.with_rule(rule);
-            }
-        }
-        let principal = if g + 1 == groups {
-            Principal::user("alice", AccessPermissions::all())
-        } else if g % 2 == 0 {
-            Principal::user(&format!("user{g}"), AccessPermissions::CAN_VIEW)
-        } else {
-            Principal::group(&format!("team{g}"), AccessPermissions::all())
-        };
-        built.push(group.with_principal(principal));
-    }
-    Policy::builder()
-        .access_groups(AccessGroups::from_server(built))
-        .user(User::new("alice", RoleId::SECURITY_ANALYST))
-        .user(User::new("ann", RoleId::AUDITOR))
-        .build()
-        .unwrap_or_default()
-}
+use criterion::{BenchmarkId, Criterion, Throughput, black_box, criterion_group, criterion_main};
+use index_data::{USER, USER_GROUPS, asset_in, asset_miss, last_granted};
+use scangate::{Action, Policy, Resource, RoleId, ScopeSet, Subject, User};
 
 fn scope_and_role_only(c: &mut Criterion) {
-    let policy = policy(10, 10);
+    let policy = layer3_policy(10, 10);
     let key: ScopeSet = "scans:read".parse().unwrap_or_default();
     let org_key = Subject::api_key(key);
     let ann = Subject::user("ann");
@@ -64,6 +31,15 @@ fn scope_and_role_only(c: &mut Criterion) {
     c.bench_function("is_allowed/role-only (user, org_log.view)", |b| {
         b.iter(|| policy.is_allowed(black_box(&ann), Action::ORG_LOG_VIEW, Resource::None))
     });
+    let with_role = Subject::user("ann").with_role(RoleId::AUDITOR);
+    c.bench_function(
+        "is_allowed/role-only (user, role given, org_log.view)",
+        |b| {
+            b.iter(|| {
+                policy.is_allowed(black_box(&with_role), Action::ORG_LOG_VIEW, Resource::None)
+            })
+        },
+    );
     let no_groups: Vec<String> = Vec::new();
     let inline = Subject::user("ann")
         .with_role(RoleId::AUDITOR)
@@ -80,38 +56,109 @@ fn scope_and_role_only(c: &mut Criterion) {
     });
 }
 
+/// The engine over the layer-3 workload of `benches/support/index_data.rs`: `groups`
+/// groups of `rules` rules, a directory of 500 users, the subject `user7` (in `team3` and
+/// `team42`) and its hit and miss assets; and `ann`, an Auditor, for the role-only checks.
+fn layer3_policy(groups: usize, rules: usize) -> Policy {
+    let users = (0..500).map(|k| {
+        let user = User::new(format!("user{k}"), RoleId::SECURITY_ANALYST);
+        if k == 7 {
+            user.with_groups(USER_GROUPS)
+        } else {
+            user.with_groups([format!("team{}", k % 100)])
+        }
+    });
+    Policy::builder()
+        .access_groups(index_data::groups(groups, rules))
+        .users(users)
+        .user(User::new("ann", RoleId::AUDITOR))
+        .build()
+        .unwrap_or_default()
+}
+
+const SIZES: [(usize, usize); 8] = [
+    (10, 10),
+    (100, 10),
+    (1_000, 10),
+    (5_000, 10),
+    (10, 1_000),
+    (100, 1_000),
+    (1_000, 1_000),
+    (5_000, 1_000),
+];
+
 fn asset_view(c: &mut Criterion) {
-    let mut group = c.benchmark_group("asset.view/10 rules");
-    for groups in [10, 100, 1_000, 5_000] {
-        let policy = policy(groups, 10);
-        let g = groups - 1;
-        let hit = Asset::new()
-            .with("ipv4", &format!("10.{}.1.7", (g % 250) + 1))
-            .unwrap_or_default();
-        let alice = Subject::user("alice");
-        group.bench_with_input(BenchmarkId::new("is_allowed", groups), &hit, |b, asset| {
-            b.iter(|| {
-                policy.is_allowed(
-                    black_box(&alice),
-                    Action::ASSET_VIEW,
-                    Resource::Asset(asset),
-                )
-            })
+    let mut group = c.benchmark_group("asset.view");
+    let subject = Subject::user(USER);
+    for (groups, rules) in SIZES {
+        let policy = layer3_policy(groups, rules);
+        let hit = asset_in(last_granted(groups));
+        let miss = asset_miss();
+        let id = format!("{groups}x{rules}");
+        for (name, asset) in [("hit", &hit), ("miss", &miss)] {
+            group.bench_with_input(
+                BenchmarkId::new(format!("is_allowed {name}"), &id),
+                asset,
+                |b, asset| {
+                    b.iter(|| {
+                        policy.is_allowed(
+                            black_box(&subject),
+                            Action::ASSET_VIEW,
+                            Resource::Asset(asset),
+                        )
+                    })
+                },
+            );
+            group.bench_with_input(
+                BenchmarkId::new(format!("check {name}"), &id),
+                asset,
+                |b, asset| {
+                    b.iter(|| {
+                        policy
+                            .check(
+                                black_box(&subject),
+                                Action::ASSET_VIEW,
+                                Resource::Asset(asset),
+                            )
+                            .is_allowed()
+                    })
+                },
+            );
+        }
+        // `Policy::asset_filter` over a list page of 1,000 rows, 20 % of them in some group.
+        let rows = index_data::assets(groups, 1_000, 20);
+        let filter = policy.asset_filter(&subject, Action::ASSET_VIEW);
+        group.throughput(Throughput::Elements(rows.len() as u64));
+        group.bench_with_input(BenchmarkId::new("filter", &id), &rows, |b, rows| {
+            b.iter(|| rows.iter().filter(|row| filter.allows(row)).count())
         });
-        group.bench_with_input(BenchmarkId::new("check", groups), &hit, |b, asset| {
-            b.iter(|| {
-                policy
-                    .check(
-                        black_box(&alice),
-                        Action::ASSET_VIEW,
-                        Resource::Asset(asset),
-                    )
-                    .is_allowed()
-            })
-        });
+        group.throughput(Throughput::Elements(1));
     }
     group.finish();
 }
 
-criterion_group!(benches, scope_and_role_only, asset_view);
+/// `PolicyBuilder::build` (validation, the compiled index, each directory user's granting
+/// sets). The 5,000 × 1,000 build is timed by `examples/index_memory.rs` instead.
+fn build(c: &mut Criterion) {
+    let mut group = c.benchmark_group("policy/build");
+    group.sample_size(10);
+    for (groups, rules) in SIZES.into_iter().filter(|&(g, r)| g * r < 5_000_000) {
+        let data = index_data::groups(groups, rules);
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("{groups}x{rules}")),
+            &data,
+            |b, data| {
+                b.iter(|| {
+                    Policy::builder()
+                        .access_groups(data.clone())
+                        .user(User::new(USER, RoleId::SECURITY_ANALYST).with_groups(USER_GROUPS))
+                        .build()
+                })
+            },
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, scope_and_role_only, asset_view, build);
 criterion_main!(benches);

@@ -5,7 +5,8 @@
 //! arguments, e.g. `5000x1000`). Memory is `GroupIndex::heap_bytes`: the sum of the
 //! capacities of the index's vectors times their element sizes, hash tables as capacity ×
 //! (entry + 1 control byte), plus stored string bytes; the groups themselves are not
-//! counted. Build time is the median of three builds.
+//! counted. Build times are the median of three builds: of the index alone, and of a whole
+//! `Policy` (validation, the index, and the granting sets of a directory of 500 users).
 
 #[path = "../benches/support/index_data.rs"]
 mod index_data;
@@ -13,6 +14,24 @@ mod index_data;
 use std::time::Instant;
 
 use scangate::access::GroupIndex;
+use scangate::{Policy, RoleId, User};
+
+/// The median of three timed runs of `build` (inputs prepared outside the timing).
+fn median_of_three<T, R>(
+    mut prepare: impl FnMut() -> T,
+    mut build: impl FnMut(T) -> R,
+) -> std::time::Duration {
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        let input = prepare();
+        let start = Instant::now();
+        let built = build(input);
+        times.push(start.elapsed());
+        drop(built);
+    }
+    times.sort();
+    times.get(1).copied().unwrap_or_default()
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,25 +43,32 @@ fn main() {
             .filter_map(|(g, r)| Some((g.parse().ok()?, r.parse().ok()?)))
             .collect()
     };
-    println!("groups x rules | terms | heap bytes | bytes/term | build (median of 3)");
+    println!(
+        "groups x rules | terms | heap bytes | bytes/term | index build | policy build (median of 3)"
+    );
     for (n, rules) in sizes {
         let groups = index_data::groups(n, rules);
-        let mut times = Vec::new();
-        let mut last = None;
-        for _ in 0..3 {
-            let start = Instant::now();
-            let index = GroupIndex::new(&groups);
-            times.push(start.elapsed());
-            last = Some(index);
+        let index_build = median_of_three(|| (), |()| GroupIndex::new(&groups));
+        let users: Vec<User> = (0..500)
+            .map(|k| {
+                User::new(format!("user{k}"), RoleId::SECURITY_ANALYST)
+                    .with_groups([format!("team{}", k % 100)])
+            })
+            .collect();
+        if let Err(error) = Policy::builder().access_groups(groups.clone()).build() {
+            eprintln!("{n} x {rules}: the policy does not build: {error}");
+            continue;
         }
-        times.sort();
-        let Some(index) = last else { continue };
+        let policy_build = median_of_three(
+            || (groups.clone(), users.clone()),
+            |(groups, users)| Policy::builder().access_groups(groups).users(users).build(),
+        );
+        let index = GroupIndex::new(&groups);
         let bytes = index.heap_bytes();
         let terms = index.term_count().max(1);
         println!(
-            "{n} x {rules} | {terms} | {bytes} | {:.1} | {:.2?}",
+            "{n} x {rules} | {terms} | {bytes} | {:.1} | {index_build:.2?} | {policy_build:.2?}",
             bytes as f64 / terms as f64,
-            times.get(1).copied().unwrap_or_default()
         );
     }
 }

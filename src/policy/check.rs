@@ -37,6 +37,44 @@ pub(crate) struct Resolved<'a> {
 /// Name for an action handle the policy does not know.
 const UNKNOWN_ACTION: &str = "(unknown action)";
 
+/// Which of layers 1 and 2 refused, before the explanation is worked out: `check` turns
+/// it into a [`Denial`], `is_allowed` only asks whether there is one, so both apply the
+/// same rule and the fast path computes no missing sets.
+#[derive(Clone, Copy)]
+enum SubjectRefusal<'a> {
+    /// The request came with a key and the action names no scope.
+    NotForApiKeys,
+    /// The key does not grant every scope required.
+    Scopes(ScopeSet),
+    /// The role lacks a permission required.
+    Permissions(&'a Role),
+}
+
+/// Whether layer 3 can apply to the action at all.
+#[inline]
+fn has_object_check(spec: &ActionSpec) -> bool {
+    !matches!(spec.object(), ObjectCheck::None)
+}
+
+/// Layer 1 (when the subject came with a key), then layer 2 (when it has a role).
+#[inline]
+fn subject_refusal<'a>(spec: &ActionSpec, resolved: &Resolved<'a>) -> Option<SubjectRefusal<'a>> {
+    if let Some(key) = resolved.scopes {
+        if spec.scopes().is_empty() {
+            return Some(SubjectRefusal::NotForApiKeys);
+        }
+        if !key.grants_all(spec.scopes()) {
+            return Some(SubjectRefusal::Scopes(key));
+        }
+    }
+    match resolved.role {
+        Some(role) if !role.permissions().grants_all(spec.permissions()) => {
+            Some(SubjectRefusal::Permissions(role))
+        }
+        _ => None,
+    }
+}
+
 impl Policy {
     /// Decides whether `subject` may perform `action` on `resource`, and explains why.
     ///
@@ -102,28 +140,58 @@ impl Policy {
         action: Action,
         resource: Resource<'_>,
     ) -> bool {
-        match self.action_spec(action) {
-            Some(spec) => self.evaluate(subject, spec, resource, false).is_ok(),
-            None => false,
-        }
+        let Some(spec) = self.action_spec(action) else {
+            return false;
+        };
+        let Ok(resolved) = self.resolve_for(subject, has_object_check(spec)) else {
+            return false;
+        };
+        // The same predicate `check` applies to layers 1 and 2, without building the
+        // denial; layer 3 is skipped outright when the action has no object check, which
+        // is what keeps scope- and role-only answers to a few instructions.
+        subject_refusal(spec, &resolved).is_none()
+            && (!has_object_check(spec)
+                || self.object_layer(spec, &resolved, resource, false).is_ok())
     }
 
     /// Looks the subject up: inline role and groups first, then the directory.
+    #[inline]
     pub(crate) fn resolve<'a>(&'a self, subject: &Subject<'a>) -> Result<Resolved<'a>, Denial<'a>> {
-        let Some(user) = subject.user else {
-            return match subject.scopes {
-                Some(scopes) => Ok(Resolved {
-                    entry: None,
-                    user: None,
-                    role: None,
-                    groups: &[],
-                    scopes: Some(scopes),
-                }),
-                None => Err(Denial::NoSubject),
-            };
-        };
+        self.resolve_for(subject, true)
+    }
+
+    /// [`Policy::resolve`] for one action: when the action has no object check, a
+    /// subject's groups play no part, so a subject giving its role inline is not looked up
+    /// in the directory at all (the answer is the same; the hash of the user id is saved).
+    #[inline]
+    fn resolve_for<'a>(
+        &'a self,
+        subject: &Subject<'a>,
+        needs_groups: bool,
+    ) -> Result<Resolved<'a>, Denial<'a>> {
+        match (subject.user, subject.scopes) {
+            (Some(user), _) => self.resolve_user(user, subject, needs_groups),
+            (None, Some(scopes)) => Ok(Resolved {
+                entry: None,
+                user: None,
+                role: None,
+                groups: &[],
+                scopes: Some(scopes),
+            }),
+            (None, None) => Err(Denial::NoSubject),
+        }
+    }
+
+    /// [`Policy::resolve`] for a subject naming a user (kept out of line so that an
+    /// organization key's check stays small).
+    fn resolve_user<'a>(
+        &'a self,
+        user: &'a str,
+        subject: &Subject<'a>,
+        needs_groups: bool,
+    ) -> Result<Resolved<'a>, Denial<'a>> {
         // The directory is consulted only for what the subject does not give inline.
-        let known = if subject.role.is_some() && subject.groups.is_some() {
+        let known = if subject.role.is_some() && (subject.groups.is_some() || !needs_groups) {
             None
         } else {
             self.data.users.get(user)
@@ -152,29 +220,23 @@ impl Policy {
         })
     }
 
-    /// Layers 1 and 2.
+    /// Layers 1 and 2, explained.
     pub(crate) fn subject_layers<'a>(
         &self,
         spec: &ActionSpec,
         resolved: &Resolved<'a>,
     ) -> Result<(), Denial<'a>> {
-        if let Some(key) = resolved.scopes {
-            if spec.scopes().is_empty() {
-                return Err(Denial::NotForApiKeys);
+        match subject_refusal(spec, resolved) {
+            None => Ok(()),
+            Some(SubjectRefusal::NotForApiKeys) => Err(Denial::NotForApiKeys),
+            Some(SubjectRefusal::Scopes(key)) => {
+                Err(Denial::MissingScopes(key.missing(spec.scopes())))
             }
-            if !key.grants_all(spec.scopes()) {
-                return Err(Denial::MissingScopes(key.missing(spec.scopes())));
-            }
+            Some(SubjectRefusal::Permissions(role)) => Err(Denial::MissingPermissions {
+                role,
+                missing: spec.permissions() & !role.permissions(),
+            }),
         }
-        if let Some(role) = resolved.role {
-            if !role.permissions().grants_all(spec.permissions()) {
-                return Err(Denial::MissingPermissions {
-                    role,
-                    missing: spec.permissions() & !role.permissions(),
-                });
-            }
-        }
-        Ok(())
     }
 
     /// The decision rule; `check` explains its outcome, `is_allowed` only looks at it.
@@ -185,7 +247,7 @@ impl Policy {
         resource: Resource<'a>,
         explain: bool,
     ) -> Result<(Resolved<'a>, Option<ObjectGrant<'a>>), Denial<'a>> {
-        let resolved = self.resolve(subject)?;
+        let resolved = self.resolve_for(subject, has_object_check(spec))?;
         self.subject_layers(spec, &resolved)?;
         let object = self.object_layer(spec, &resolved, resource, explain)?;
         Ok((resolved, object))
