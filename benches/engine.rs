@@ -13,7 +13,7 @@ use criterion::{
     BatchSize, BenchmarkId, Criterion, Throughput, black_box, criterion_group, criterion_main,
 };
 use index_data::{USER, USER_GROUPS, asset_in, asset_miss, last_granted};
-use scangate::{Action, Policy, Resource, RoleId, ScopeSet, Subject, User};
+use scangate::{Action, Policy, Resource, RoleId, ScopeSet, Subject, Target, User};
 
 fn scope_and_role_only(c: &mut Criterion) {
     let policy = layer3_policy(10, 10);
@@ -97,6 +97,9 @@ fn asset_view(c: &mut Criterion) {
         let hit = asset_in(last_granted(groups));
         let miss = asset_miss();
         let id = format!("{groups}x{rules}");
+        // Measure what the names say: the hit is allowed, the miss denied.
+        assert!(policy.is_allowed(&subject, Action::ASSET_VIEW, Resource::Asset(&hit)));
+        assert!(!policy.is_allowed(&subject, Action::ASSET_VIEW, Resource::Asset(&miss)));
         for (name, asset) in [("hit", &hit), ("miss", &miss)] {
             group.bench_with_input(
                 BenchmarkId::new(format!("is_allowed {name}"), &id),
@@ -127,6 +130,32 @@ fn asset_view(c: &mut Criterion) {
                 },
             );
         }
+        // `scan.run` over three targets the subject may scan (CAN_SCAN from its own user
+        // principal, in the last group naming it), as a host checks a scan's target list.
+        let own = (0..groups).rev().find(|i| i % 500 == 7).unwrap_or(0);
+        let targets: Vec<Target> = [
+            format!("host4.g{own}.corp.example"),
+            format!("host5.g{own}.corp.example"),
+            format!("host6.g{own}.corp.example"),
+        ]
+        .iter()
+        .filter_map(|name| name.parse().ok())
+        .collect();
+        assert_eq!(targets.len(), 3);
+        assert!(policy.is_allowed(&subject, Action::SCAN_RUN, Resource::Targets(&targets)));
+        group.bench_with_input(
+            BenchmarkId::new("scan.run 3 targets", &id),
+            &targets,
+            |b, targets| {
+                b.iter(|| {
+                    policy.is_allowed(
+                        black_box(&subject),
+                        Action::SCAN_RUN,
+                        Resource::Targets(targets),
+                    )
+                })
+            },
+        );
         // `Policy::asset_filter` over a list page of 1,000 rows, 20 % of them in some group.
         let rows = index_data::assets(groups, 1_000, 20);
         let filter = policy.asset_filter(&subject, Action::ASSET_VIEW);
