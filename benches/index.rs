@@ -1,6 +1,7 @@
 //! Layer 3 hot paths on the compiled access-group index (`GroupIndex`): the principal
 //! index (`granting`), `first_containing` (hit and miss), the per-subject `AssetFilter`
-//! and the build, at 10, 100, 1,000 and 5,000 groups of 10 and of 1,000 rules. The workload is described in `benches/support/index_data.rs`.
+//! and the build, at 10, 100, 1,000 and 5,000 groups of 10 and of 1,000 rules. The
+//! workload is described in `benches/support/index_data.rs`.
 //!
 //! Run: `cargo bench --bench index -- --warm-up-time 1 --measurement-time 3`. Figures are
 //! recorded in docs/performance.md ("Layer 3 index"). The build of 5,000 × 1,000 rules is
