@@ -111,11 +111,18 @@ impl Policy {
     /// Looks the subject up: inline role and groups first, then the directory.
     pub(crate) fn resolve<'a>(&'a self, subject: &Subject<'a>) -> Result<Resolved<'a>, Denial<'a>> {
         let Some(user) = subject.user else {
+            // An organization key has no role; a role given inline with it is not ignored:
+            // it must exist, and layer 2 applies (fail closed). Inline groups name no
+            // access-group principal without a user, so they are not used.
+            let role = match subject.role {
+                Some(id) => Some(self.data.roles.get(id).ok_or(Denial::UnknownRole(id))?),
+                None => None,
+            };
             return match subject.scopes {
                 Some(scopes) => Ok(Resolved {
                     entry: None,
                     user: None,
-                    role: None,
+                    role,
                     groups: &[],
                     scopes: Some(scopes),
                 }),
