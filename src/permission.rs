@@ -233,6 +233,19 @@ impl Permissions {
         }
     }
 
+    /// These permissions without a stray full-scan bit (one set without
+    /// [`Permissions::SCAN`]). No wire value spells a stray bit, so roles, drafts and
+    /// patches drop it: what a role holds is what its JSON says, and the no-escalation
+    /// rule never counts a bit that grants nothing.
+    #[must_use]
+    pub(crate) const fn canonical(self) -> Permissions {
+        if self.contains(Permissions::SCAN) {
+            self
+        } else {
+            Permissions::from_bits_retain(self.bits() & !FULL_SCAN_BIT)
+        }
+    }
+
     /// Whether these permissions hold every permission of `required`: one AND, one compare.
     #[inline]
     #[must_use]

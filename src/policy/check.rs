@@ -171,13 +171,22 @@ impl Policy {
     ) -> Result<Resolved<'a>, Denial<'a>> {
         match (subject.user, subject.scopes) {
             (Some(user), _) => self.resolve_user(user, subject, needs_groups),
-            (None, Some(scopes)) => Ok(Resolved {
-                entry: None,
-                user: None,
-                role: None,
-                groups: &[],
-                scopes: Some(scopes),
-            }),
+            (None, Some(scopes)) => {
+                // An organization key has no role; a role given inline with it is not
+                // ignored: it must exist, and layer 2 applies (fail closed). Inline groups
+                // name no access-group principal without a user, so they are not used.
+                let role = match subject.role {
+                    Some(id) => Some(self.data.roles.get(id).ok_or(Denial::UnknownRole(id))?),
+                    None => None,
+                };
+                Ok(Resolved {
+                    entry: None,
+                    user: None,
+                    role,
+                    groups: &[],
+                    scopes: Some(scopes),
+                })
+            }
             (None, None) => Err(Denial::NoSubject),
         }
     }

@@ -94,7 +94,8 @@ impl User {
 /// - [`Subject::with_role`] / [`Subject::with_groups`]: give them inline (any principal id,
 ///   directory or not; inline values take precedence over the directory).
 /// - [`Subject::with_scopes`]: the request came with an API key holding these scopes;
-///   layer 1 applies. [`Subject::api_key`]: a key with no user (an organization key).
+///   layer 1 applies. [`Subject::api_key`]: a key with no user (an organization key);
+///   a role given to it inline must exist and applies at layer 2 (its groups are ignored).
 ///
 /// ```
 /// use scangate::{RoleId, ScopeSet, Subject};

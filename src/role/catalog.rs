@@ -349,14 +349,15 @@ impl RoleCatalog {
         let operation = RoleOperation::Create;
         let manager = self.manager(requester, operation)?;
         self.check_name(&draft.name, None)?;
-        if draft.permissions.contains(Permissions::MANAGE_APP) {
+        let permissions = draft.permissions.canonical();
+        if permissions.contains(Permissions::MANAGE_APP) {
             return Err(RoleError::ManageApp { operation });
         }
-        RoleCatalog::within(manager, draft.permissions, operation)?;
+        RoleCatalog::within(manager, permissions, operation)?;
         let id = self.next_id();
         let role = Role::new(id, draft.name)
             .with_description(draft.description)
-            .with_permissions(draft.permissions);
+            .with_permissions(permissions);
         Ok((self.with_role(role), id))
     }
 

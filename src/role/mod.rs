@@ -194,10 +194,11 @@ impl Role {
         self
     }
 
-    /// Sets the permissions.
+    /// Sets the permissions (a stray full-scan bit, set without [`Permissions::SCAN`], is
+    /// dropped: no wire value spells it).
     #[must_use]
     pub fn with_permissions(mut self, permissions: Permissions) -> Role {
-        self.permissions = permissions;
+        self.permissions = permissions.canonical();
         self
     }
 
@@ -437,7 +438,8 @@ impl RolePatch {
         if let Some(description) = &self.description {
             patched.description.clone_from(description);
         }
-        patched.permissions = (role.permissions & !self.mask) | (self.values & self.mask);
+        patched.permissions =
+            ((role.permissions & !self.mask) | (self.values & self.mask)).canonical();
         patched
     }
 }
