@@ -802,7 +802,13 @@ fn edit_access_group(policy: &Policy, who: &Resolved, draft: &Group) -> bool {
     } else if draft.all_assets || draft.group_type == GroupType::All {
         return false; // protected
     }
-    group_valid(draft) && !name_taken(policy, &draft.name, Some(position))
+    // The edit is a full overwrite, except that All Assets keeps its principals when the
+    // draft lists none (semantics); the rules apply to the group the edit produces.
+    let mut edited = draft.clone();
+    if current.all_assets && draft.principals.is_none() {
+        edited.principals.clone_from(&current.principals);
+    }
+    group_valid(&edited) && !name_taken(policy, &draft.name, Some(position))
 }
 
 fn delete_access_group(policy: &Policy, who: &Resolved, id: &str) -> bool {
