@@ -655,13 +655,16 @@ enum ResourceRaw {
     Asset(Vec<(&'static str, Index)>),
     Targets(Vec<Index>),
     Role(Index),
-    RoleDraft(Index, PermsRaw, bool),
+    /// Name, permissions (random, or relative to the requester's role: see
+    /// `Relative`), `permManageApp` added.
+    RoleDraft(Index, PermsRaw, Relative, bool),
     RolePatch {
         role: Index,
         name: Option<Index>,
         description: bool,
         flags: Vec<(Index, bool)>,
         scan: Option<u8>,
+        relative: Relative,
     },
     UserGroup(Index),
     AccessGroup(Index),
@@ -741,13 +744,36 @@ fn targets_raw() -> BoxedStrategy<ResourceRaw> {
     .boxed()
 }
 
+/// Role permissions chosen relative to the requester's own role, so that the
+/// no-escalation rule is tested at its edge and not only by chance.
+#[derive(Clone, Debug)]
+enum Relative {
+    /// As generated, whoever asks.
+    Random,
+    /// Draft: exactly the requester's permissions. Patch: revoke what the role holds
+    /// beyond the requester (allowed only if the rule checks the role after the change,
+    /// refused because it also checks it before).
+    Within,
+    /// One flag (this index among those the requester lacks) beyond the requester.
+    Beyond(Index),
+}
+
+fn relative() -> impl Strategy<Value = Relative> {
+    prop_oneof![
+        2 => Just(Relative::Random),
+        1 => Just(Relative::Within),
+        1 => any::<Index>().prop_map(Relative::Beyond),
+    ]
+}
+
 fn role_draft_raw() -> BoxedStrategy<ResourceRaw> {
     (
         any::<Index>(),
         perms_raw(),
+        relative(),
         prop_oneof![9 => Just(false), 1 => Just(true)],
     )
-        .prop_map(|(n, p, app)| ResourceRaw::RoleDraft(n, p, app))
+        .prop_map(|(n, p, r, app)| ResourceRaw::RoleDraft(n, p, r, app))
         .boxed()
 }
 
@@ -758,14 +784,16 @@ fn role_patch_raw() -> BoxedStrategy<ResourceRaw> {
         any::<bool>(),
         proptest::collection::vec((any::<Index>(), any::<bool>()), 0..4),
         proptest::option::of(0u8..3),
+        relative(),
     )
         .prop_map(
-            |(role, name, description, flags, scan)| ResourceRaw::RolePatch {
+            |(role, name, description, flags, scan, relative)| ResourceRaw::RolePatch {
                 role,
                 name,
                 description,
                 flags,
                 scan,
+                relative,
             },
         )
         .boxed()
@@ -809,7 +837,35 @@ fn resource_for(action: usize) -> BoxedStrategy<ResourceRaw> {
     prop_oneof![5 => natural, 2 => Just(ResourceRaw::None), 2 => any_resource()].boxed()
 }
 
-fn build_resource(policy: &model::Policy, raw: &ResourceRaw) -> model::Resource {
+/// The permissions of the role the subject acts with, if it resolves.
+fn requester_perms(policy: &model::Policy, subject: &model::Subject) -> Option<Perms> {
+    let id = subject.role.or_else(|| {
+        let user = subject.user.as_ref()?;
+        policy.users.iter().find(|u| &u.id == user).map(|u| u.role)
+    })?;
+    policy.role_perms(id)
+}
+
+/// `base` with one flag it lacks (the `pick`-th of them) added, or its scan level raised
+/// when it lacks no flag.
+fn one_beyond(base: &Perms, pick: &Index) -> Perms {
+    let lacking: Vec<&'static str> = tables::flag_fields()
+        .filter(|f| !base.flags.contains(f) && *f != "permManageApp")
+        .collect();
+    let mut perms = base.clone();
+    if lacking.is_empty() {
+        perms.scan = Scan::Full;
+    } else {
+        perms.flags.insert(*pick.get(&lacking));
+    }
+    perms
+}
+
+fn build_resource(
+    policy: &model::Policy,
+    raw: &ResourceRaw,
+    requester: Option<&Perms>,
+) -> model::Resource {
     let mut roles = role_ids(policy);
     roles.extend(MISSING_ROLES);
     match raw {
@@ -835,8 +891,13 @@ fn build_resource(policy: &model::Policy, raw: &ResourceRaw) -> model::Resource 
             model::Resource::Targets(targets.iter().map(|i| pick(&pool, i).to_owned()).collect())
         }
         ResourceRaw::Role(i) => model::Resource::Role(pick(&roles, i)),
-        ResourceRaw::RoleDraft(name, perms, app) => {
-            let mut perms = perms_from(perms, false);
+        ResourceRaw::RoleDraft(name, perms, relative, app) => {
+            let mut perms = match (relative, requester) {
+                (Relative::Within, Some(r)) => r.clone(),
+                (Relative::Beyond(i), Some(r)) => one_beyond(r, i),
+                _ => perms_from(perms, false),
+            };
+            perms.flags.remove("permManageApp");
             if *app {
                 perms.flags.insert("permManageApp");
             }
@@ -851,22 +912,44 @@ fn build_resource(policy: &model::Policy, raw: &ResourceRaw) -> model::Resource 
             description,
             flags,
             scan,
+            relative,
         } => {
+            let id = pick(&roles, role);
             let fields: Vec<&'static str> = tables::flag_fields().collect();
             let mut patch_flags: Vec<(&'static str, bool)> = Vec::new();
-            for (field, value) in flags {
-                let field = pick(&fields, field);
-                if !patch_flags.iter().any(|(f, _)| *f == field) {
-                    patch_flags.push((field, *value));
+            let mut scan = scan.map(|s| [Scan::None, Scan::Policy, Scan::Full][usize::from(s)]);
+            let target = policy.role_perms(id);
+            match (relative, requester, &target) {
+                (Relative::Within, Some(r), Some(t)) => {
+                    // Revoke exactly what the role holds beyond the requester.
+                    for field in t.flags.difference(&r.flags) {
+                        patch_flags.push((field, false));
+                    }
+                    scan = (t.scan > r.scan).then_some(r.scan);
+                }
+                (Relative::Beyond(i), Some(r), Some(t)) => {
+                    let beyond = one_beyond(r, i);
+                    for field in beyond.flags.difference(&t.flags) {
+                        patch_flags.push((field, true));
+                    }
+                    scan = (beyond.scan > t.scan).then_some(beyond.scan);
+                }
+                _ => {
+                    for (field, value) in flags {
+                        let field = pick(&fields, field);
+                        if !patch_flags.iter().any(|(f, _)| *f == field) {
+                            patch_flags.push((field, *value));
+                        }
+                    }
                 }
             }
             model::Resource::RolePatch(
-                pick(&roles, role),
+                id,
                 model::RolePatch {
                     name: name.as_ref().map(draft_role_name),
                     description: description.then(|| "changed".to_owned()),
                     flags: patch_flags,
-                    scan: scan.map(|s| [Scan::None, Scan::Policy, Scan::Full][usize::from(s)]),
+                    scan,
                 },
             )
         }
@@ -1541,7 +1624,8 @@ fn run_case(case: &Case, tally: &Mutex<Tally>) -> Result<(), TestCaseError> {
     let engine = build_engine(&model_policy, case.style);
     for raw in &case.requests {
         let subject = build_subject(&model_policy, &raw.subject);
-        let resource = build_resource(&model_policy, &raw.resource);
+        let requester = requester_perms(&model_policy, &subject);
+        let resource = build_resource(&model_policy, &raw.resource, requester.as_ref());
         let action: &'static str = ACTIONS.get(raw.action).map_or(UNKNOWN_ACTION, |a| a.name);
         let expected = model::decide(&model_policy, &subject, action, &resource);
         // Nobody (no user, no key) has no builder form: only a request can say it.

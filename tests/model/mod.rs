@@ -316,6 +316,11 @@ impl Policy {
         builtin.chain(custom).collect()
     }
 
+    /// The permissions of role `id` (built-in or custom), if it exists.
+    pub fn role_perms(&self, id: u64) -> Option<Perms> {
+        self.role(id).map(|r| r.perms)
+    }
+
     fn role(&self, id: u64) -> Option<RoleView> {
         if let Some(b) = BUILTIN_ROLES.iter().find(|b| b.id == id) {
             return Some(RoleView {
