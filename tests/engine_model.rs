@@ -154,8 +154,16 @@ const TARGET_NAMES: [&str; 12] = [
     "LAB-DB1.",
 ];
 /// Name values only assets can have.
-const ASSET_ONLY_NAMES: [&str; 2] = ["Ünï.example.com", "*.example.com"];
-const NAME_EQ: [&str; 9] = [
+/// Name values only assets can have: Unicode (one that lowercases to two characters, a
+/// final sigma), a literal `*`.
+const ASSET_ONLY_NAMES: [&str; 5] = [
+    "Ünï.example.com",
+    "*.example.com",
+    "İZMİR.example.com",
+    "ΟΔΟΣ.example.com",
+    "STRAßE.example.com",
+];
+const NAME_EQ: [&str; 12] = [
     "h1.example.com",
     "H1.EXAMPLE.COM",
     "h1.example.com.",
@@ -165,8 +173,22 @@ const NAME_EQ: [&str; 9] = [
     "Ünï.example.com",
     "ÜNÏ.EXAMPLE.COM",
     "lab-db1",
+    "i̇zmi̇r.example.com",
+    "οδος.example.com",
+    "odoς.example.com",
 ];
-const NAME_STARTS: [&str; 8] = ["h1", "H", "web", "WEB.", "lab-", "web01.corp", "*", "x"];
+const NAME_STARTS: [&str; 10] = [
+    "h1",
+    "H",
+    "web",
+    "WEB.",
+    "lab-",
+    "web01.corp",
+    "*",
+    "x",
+    "İ",
+    "straß",
+];
 const NAME_ENDS: [&str; 7] = [
     ".example.com",
     "example.com",
@@ -176,18 +198,20 @@ const NAME_ENDS: [&str; 7] = [
     ".corp.example.com",
     "mail",
 ];
-const NAME_MATCH: [&str; 11] = [
+const NAME_MATCH: [&str; 14] = [
     "h*1.ex*", "*", "**", "web*corp", "*.com", "b01", "ü*", "WEB*", "e*e*e", "co*rp", "h1*com.",
+    "*ς.*", "i̇*r", "Σ*Σ",
 ];
-const OS_VALUES: [&str; 6] = [
+const OS_VALUES: [&str; 7] = [
     "Windows Server 2019",
     "Linux 5.4",
     "linux",
     "Microsoft Windows 10 Pro",
     "macOS.",
     "macOS",
+    "οδος",
 ];
-const OS_EQ: [&str; 4] = ["linux", "WINDOWS SERVER 2019", "macOS", "macos."];
+const OS_EQ: [&str; 5] = ["linux", "WINDOWS SERVER 2019", "macOS", "macos.", "ΟΔΟΣ"];
 const OS_MATCH: [&str; 6] = ["windows*2019", "*server*", "LIN", "*", "win*pro", "os."];
 const TAGS: [&str; 3] = [
     "24ec0790-eb18-4c9c-b787-9c1164a9c1b9",
@@ -1692,6 +1716,8 @@ fn run_case(case: &Case, tally: &Mutex<Tally>) -> Result<(), TestCaseError> {
                 Some(handle) => engine.check(&s, handle, r),
                 None => engine.check_named(&s, action, r),
             };
+            // Looking the action up by name decides the same, explanation included.
+            prop_assert_eq!(&engine.check_named(&s, action, r), &decision);
             let got = engine_outcome(&engine, &decision);
             let quick = engine.action(action).map(|a| engine.is_allowed(&s, a, r));
             (got, quick)
