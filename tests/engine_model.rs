@@ -10,11 +10,14 @@
 //! JSON policy and request formats. Engine and model must agree on allow/deny, on the
 //! denying layer, on the deciding access group (with its rule, term and grant) for asset
 //! and target allows, and on the target and containing group of those denials; and
-//! `is_allowed` must agree with `check`.
+//! `is_allowed` and `check_named` must agree with `check`.
 //!
-//! Cases: 100,000 by default (CI). A long run is
-//! `SCANGATE_MODEL_CASES=10000000 cargo test --release --test engine_model`
-//! (proptest's `PROPTEST_CASES` is not used: the count is set explicitly).
+//! Cases: 100,000 by default (CI), half with policies built through the builder, half
+//! through the JSON file format (two tests, so the harness runs them on two threads). A
+//! long run is `SCANGATE_MODEL_CASES=10000000 cargo test --release --test engine_model`
+//! (proptest's `PROPTEST_CASES` is not used: the count is set explicitly);
+//! `SCANGATE_MODEL_STATS=1` with `--nocapture` prints how often each action was allowed
+//! and denied.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -1136,6 +1139,8 @@ struct Case {
     requests: Vec<RequestRaw>,
 }
 
+/// Requests per generated policy: building the policy (compiled index included) costs
+/// about as much as eight requests in a debug build, so a batch keeps the run short.
 const REQUESTS_PER_CASE: usize = 8;
 
 /// Cases whose policy the engine gets through the builder (`json: false`) or through the

@@ -353,7 +353,9 @@ fn resolve(policy: &Policy, subject: &Subject) -> Result<Resolved, Layer> {
         if subject.scopes.is_none() {
             return Err(Layer::Subject);
         }
-        // An organization key: no user, so no role and no groups (semantics).
+        // An organization key: no user, so no role and no groups (semantics: "a key with
+        // no user has no role"). A role or groups given inline without a user are not
+        // the role of anyone, and are ignored (the engine reads it the same way).
         return Ok(Resolved {
             user: None,
             role: None,
@@ -409,6 +411,9 @@ pub fn decide(policy: &Policy, subject: &Subject, action: &str, resource: &Resou
 /// require an asset; a resource of the wrong kind is denied, never ignored).
 fn object_check(policy: &Policy, who: &Resolved, check: Object, resource: &Resource) -> Outcome {
     match (check, resource) {
+        // An action with no object check has no layer 3: whatever resource is given
+        // cannot grant anything, so it is not looked at (the "never ignored" rule of the
+        // semantics is about actions whose check the resource would skip).
         (Object::None, _) => allow(ObjectDetail::None),
         (Object::Asset(_, false), Resource::None) => allow(ObjectDetail::None),
         (Object::Asset(perm, _), Resource::Asset(asset)) => asset_check(policy, who, perm, asset),
