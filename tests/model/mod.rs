@@ -353,12 +353,16 @@ fn resolve(policy: &Policy, subject: &Subject) -> Result<Resolved, Layer> {
         if subject.scopes.is_none() {
             return Err(Layer::Subject);
         }
-        // An organization key: no user, so no role and no groups (semantics: "a key with
-        // no user has no role"). A role or groups given inline without a user are not
-        // the role of anyone, and are ignored (the engine reads it the same way).
+        // An organization key: no user, so no groups. A role given inline with it is not
+        // ignored (semantics, "Subjects"): it must exist, and layer 2 applies, so the key
+        // never does more than that role. Inline groups without a user name no principal.
+        let role = match subject.role {
+            Some(id) => Some(policy.role(id).ok_or(Layer::Subject)?),
+            None => None,
+        };
         return Ok(Resolved {
             user: None,
-            role: None,
+            role,
             teams: Vec::new(),
             scopes: subject.scopes.clone(),
         });
