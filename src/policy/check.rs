@@ -191,8 +191,8 @@ impl Policy {
         }
     }
 
-    /// [`Policy::resolve`] for a subject naming a user (kept out of line so that an
-    /// organization key's check stays small).
+    /// [`Policy::resolve`] for a subject naming a user (a function of its own, so that
+    /// the directory lookup is not inlined into an organization key's check).
     fn resolve_user<'a>(
         &'a self,
         user: &'a str,
