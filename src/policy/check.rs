@@ -163,7 +163,9 @@ impl Policy {
     /// [`Policy::resolve`] for one action: when the action has no object check, a
     /// subject's groups play no part, so a subject giving its role inline is not looked up
     /// in the directory at all (the answer is the same; the hash of the user id is saved).
-    #[inline]
+    /// Always inlined: as a call, its prologue and the returned `Resolved` cost an
+    /// organization key's check about a third of its instructions (callgrind).
+    #[inline(always)]
     fn resolve_for<'a>(
         &'a self,
         subject: &Subject<'a>,
