@@ -972,6 +972,52 @@ fn all_users_true_ignores_principals() {
 }
 
 // ---------------------------------------------------------------------------------------
+// Found by fuzzing (fuzz/, docs/security.md).
+
+/// `fuzz/artifacts/access_group_json/crash-dd17f515…` and `policy_file/crash-feb160bf…`: a
+/// float in a group's metadata changed when written and read back (serde_json's default
+/// float parser is not correctly rounded: `6.666666666666667e+121` read, written and read
+/// again gave `6.666666666666669e+121`), so a written policy did not load back equal. The
+/// crate now enables serde_json's `float_roundtrip`.
+#[test]
+fn metadata_floats_round_trip_exactly() {
+    for number in [
+        "6.666666666666667e+121",
+        "6.666666666666668e+121",
+        "1.0011111111111111e+65",
+        "0.1",
+        "-2.2250738585072014e-308",
+    ] {
+        let text =
+            format!(r#"{{"name": "g", "progress": {number}, "nested": [{{"x": {number}}}]}}"#);
+        let group: AccessGroup = serde_json::from_str(&text).unwrap();
+        let written = serde_json::to_string(&group).unwrap();
+        let back: AccessGroup = serde_json::from_str(&written).unwrap();
+        assert_eq!(back, group, "{number}");
+        assert_eq!(serde_json::to_string(&back).unwrap(), written);
+
+        let file = format!(r#"{{"access_groups": [{text}]}}"#);
+        let policy = Policy::from_json(&file).unwrap();
+        let written = policy.to_json();
+        assert_eq!(
+            Policy::from_json(&written).unwrap().to_json(),
+            written,
+            "{number}"
+        );
+        assert_eq!(
+            policy
+                .access_groups()
+                .at(0)
+                .unwrap()
+                .metadata()
+                .get("progress")
+                .unwrap(),
+            &serde_json::from_str::<Value>(number).unwrap()
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
 // The command-line example on hostile lines: each answered with one small line.
 
 fn binary() -> PathBuf {
