@@ -70,7 +70,7 @@ impl Asset {
         let parsed =
             AssetValue::parse(attribute, value).map_err(|reason| AssetError::BadValue {
                 attribute,
-                value: value.to_owned(),
+                value: crate::echo(value),
                 reason,
             })?;
         if let Some(slot) = self.values.get_mut(attribute.index()) {
@@ -243,12 +243,12 @@ impl FromStr for Target {
             return Err(TargetError::Empty);
         }
         if s.contains('/') {
-            return Err(TargetError::NotSingle(s.to_owned()));
+            return Err(TargetError::NotSingle(crate::echo(s)));
         }
         if let Some((a, b)) = s.split_once('-') {
             let is_ip = |x: &str| x.parse::<Ipv4Addr>().is_ok() || x.parse::<Ipv6Addr>().is_ok();
             if is_ip(a) && is_ip(b) {
-                return Err(TargetError::NotSingle(s.to_owned()));
+                return Err(TargetError::NotSingle(crate::echo(s)));
             }
         }
         if s.contains(':') {
@@ -256,14 +256,14 @@ impl FromStr for Target {
                 .map(|a| Target {
                     value: AssetValue::Ipv6(a),
                 })
-                .map_err(|_| TargetError::BadIpv6(s.to_owned()));
+                .map_err(|_| TargetError::BadIpv6(crate::echo(s)));
         }
         if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
             return parse_single_ipv4(s)
                 .map(|a| Target {
                     value: AssetValue::Ipv4(a),
                 })
-                .map_err(|_| TargetError::BadIpv4(s.to_owned()));
+                .map_err(|_| TargetError::BadIpv4(crate::echo(s)));
         }
         let name = s.strip_suffix('.').unwrap_or(s);
         let label_ok = |l: &str| {
@@ -273,7 +273,7 @@ impl FromStr for Target {
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         };
         if name.len() > 253 || !name.split('.').all(label_ok) {
-            return Err(TargetError::BadName(s.to_owned()));
+            return Err(TargetError::BadName(crate::echo(s)));
         }
         Ok(Target {
             value: AssetValue::Str(name.to_ascii_lowercase().into()),

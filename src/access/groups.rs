@@ -102,8 +102,8 @@ impl AccessGroups {
             .find(|(i, g)| Some(*i) != except && same_name(g.name(), name))
         {
             return Err(AccessGroupError::Duplicate {
-                group: name.to_owned(),
-                existing: existing.1.name().to_owned(),
+                group: crate::echo(name),
+                existing: crate::echo(existing.1.name()),
             });
         }
         Ok(())
@@ -126,30 +126,30 @@ impl AccessGroups {
     ) -> Result<AccessGroups, AccessGroupError> {
         if !requester_is_admin {
             return Err(AccessGroupError::Forbidden {
-                group: draft.name().to_owned(),
+                group: crate::echo(draft.name()),
                 change: Change::Create,
             });
         }
         if draft.all_assets() || draft.group_type() == AccessGroupType::All {
             return Err(AccessGroupError::Protected {
-                group: draft.name().to_owned(),
+                group: crate::echo(draft.name()),
             });
         }
         draft.validate()?;
         if self.groups.len() >= MAX_ACCESS_GROUPS {
             return Err(AccessGroupError::MaxEntries {
-                group: draft.name().to_owned(),
+                group: crate::echo(draft.name()),
             });
         }
         let Some(id) = draft.id() else {
             return Err(AccessGroupError::MissingId {
-                group: draft.name().to_owned(),
+                group: crate::echo(draft.name()),
             });
         };
         if self.position(id).is_some() {
             return Err(AccessGroupError::DuplicateId {
-                group: draft.name().to_owned(),
-                id: id.to_owned(),
+                group: crate::echo(draft.name()),
+                id: crate::echo(id),
             });
         }
         self.check_unique_name(draft.name(), None)?;
@@ -179,18 +179,22 @@ impl AccessGroups {
     ) -> Result<AccessGroups, AccessGroupError> {
         if !requester_is_admin {
             return Err(AccessGroupError::Forbidden {
-                group: id.to_owned(),
+                group: crate::echo(id),
                 change: Change::Edit,
             });
         }
         let Some(at) = self.position(id) else {
-            return Err(AccessGroupError::NotFound { id: id.to_owned() });
+            return Err(AccessGroupError::NotFound {
+                id: crate::echo(id),
+            });
         };
         let Some(old) = self.groups.get(at) else {
-            return Err(AccessGroupError::NotFound { id: id.to_owned() });
+            return Err(AccessGroupError::NotFound {
+                id: crate::echo(id),
+            });
         };
         let fixed = |part| AccessGroupError::AllAssetsFixed {
-            group: old.name().to_owned(),
+            group: crate::echo(old.name()),
             part,
         };
         if old.is_all_assets_group() {
@@ -209,7 +213,7 @@ impl AccessGroups {
         } else {
             if draft.all_assets() || draft.group_type() == AccessGroupType::All {
                 return Err(AccessGroupError::Protected {
-                    group: draft.name().to_owned(),
+                    group: crate::echo(draft.name()),
                 });
             }
             draft.principals.get_or_insert_with(Vec::new);
@@ -251,17 +255,19 @@ impl AccessGroups {
     ) -> Result<AccessGroups, AccessGroupError> {
         if !requester_is_admin {
             return Err(AccessGroupError::Forbidden {
-                group: id.to_owned(),
+                group: crate::echo(id),
                 change: Change::Delete,
             });
         }
         let Some(at) = self.position(id) else {
-            return Err(AccessGroupError::NotFound { id: id.to_owned() });
+            return Err(AccessGroupError::NotFound {
+                id: crate::echo(id),
+            });
         };
         if let Some(old) = self.groups.get(at) {
             if old.is_all_assets_group() {
                 return Err(AccessGroupError::AllAssetsFixed {
-                    group: old.name().to_owned(),
+                    group: crate::echo(old.name()),
                     part: AllAssetsPart::Existence,
                 });
             }

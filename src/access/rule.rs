@@ -89,7 +89,7 @@ impl Rule {
                 let t = t.as_ref();
                 Term::parse(rule_type, operator, t).map_err(|reason| RuleError::BadTerm {
                     index,
-                    term: t.to_owned(),
+                    term: crate::echo(t),
                     reason,
                 })
             })
@@ -122,10 +122,10 @@ impl Rule {
     {
         let rule_type: RuleType = rule_type
             .parse()
-            .map_err(|_| RuleError::UnknownRuleType(rule_type.to_owned()))?;
+            .map_err(|_| RuleError::UnknownRuleType(crate::echo(rule_type)))?;
         let operator: Operator = operator
             .parse()
-            .map_err(|_| RuleError::UnknownOperator(operator.to_owned()))?;
+            .map_err(|_| RuleError::UnknownOperator(crate::echo(operator)))?;
         Rule::new(rule_type, operator, terms)
     }
 

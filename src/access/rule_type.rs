@@ -75,7 +75,7 @@ impl FromStr for Operator {
             .iter()
             .copied()
             .find(|op| op.as_str() == s)
-            .ok_or_else(|| UnknownOperator(s.to_owned()))
+            .ok_or_else(|| UnknownOperator(crate::echo(s)))
     }
 }
 
@@ -251,7 +251,7 @@ impl FromStr for RuleType {
             .iter()
             .copied()
             .find(|t| t.as_str() == s)
-            .ok_or_else(|| UnknownRuleType(s.to_owned()))
+            .ok_or_else(|| UnknownRuleType(crate::echo(s)))
     }
 }
 

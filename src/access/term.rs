@@ -94,7 +94,7 @@ impl FromStr for MacAddress {
     type Err = TermError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || TermError::BadMac(s.to_owned());
+        let bad = || TermError::BadMac(crate::echo(s));
         if s.len() != 17 {
             return Err(bad());
         }
@@ -156,7 +156,7 @@ impl FromStr for Uuid {
     type Err = TermError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || TermError::BadUuid(s.to_owned());
+        let bad = || TermError::BadUuid(crate::echo(s));
         if s.len() != 36 {
             return Err(bad());
         }
@@ -459,26 +459,26 @@ fn contains_pattern(pattern: &str, value: &str) -> bool {
 
 fn parse_digits(text: &str) -> Result<u64, TermError> {
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(TermError::BadDigits(text.to_owned()));
+        return Err(TermError::BadDigits(crate::echo(text)));
     }
     text.parse::<u64>()
-        .map_err(|_| TermError::BadDigits(text.to_owned()))
+        .map_err(|_| TermError::BadDigits(crate::echo(text)))
 }
 
 pub(crate) fn parse_single_ipv4(text: &str) -> Result<Ipv4Addr, TermError> {
     if text.contains(['/', '-']) {
-        return Err(TermError::NotSingleAddress(text.to_owned()));
+        return Err(TermError::NotSingleAddress(crate::echo(text)));
     }
     text.parse::<Ipv4Addr>()
-        .map_err(|_| TermError::BadIpv4(text.to_owned()))
+        .map_err(|_| TermError::BadIpv4(crate::echo(text)))
 }
 
 pub(crate) fn parse_single_ipv6(text: &str) -> Result<Ipv6Addr, TermError> {
     if text.contains(['/', '-']) {
-        return Err(TermError::NotSingleAddress(text.to_owned()));
+        return Err(TermError::NotSingleAddress(crate::echo(text)));
     }
     text.parse::<Ipv6Addr>()
-        .map_err(|_| TermError::BadIpv6(text.to_owned()))
+        .map_err(|_| TermError::BadIpv6(crate::echo(text)))
 }
 
 fn parse_prefix(text: &str, max: u8) -> Result<u32, TermError> {
@@ -487,11 +487,11 @@ fn parse_prefix(text: &str, max: u8) -> Result<u32, TermError> {
         && text.bytes().all(|b| b.is_ascii_digit())
         && (text == "0" || !text.starts_with('0'));
     if !canonical {
-        return Err(TermError::BadPrefix(text.to_owned()));
+        return Err(TermError::BadPrefix(crate::echo(text)));
     }
     let prefix = text
         .parse::<u32>()
-        .map_err(|_| TermError::BadPrefix(text.to_owned()))?;
+        .map_err(|_| TermError::BadPrefix(crate::echo(text)))?;
     if prefix > u32::from(max) {
         return Err(TermError::PrefixTooLong { prefix, max });
     }
@@ -523,8 +523,8 @@ where
         let (first, last) = (addr(a)?, addr(b)?);
         if first > last {
             return Err(TermError::ReversedRange {
-                first: a.to_owned(),
-                last: b.to_owned(),
+                first: crate::echo(a),
+                last: crate::echo(b),
             });
         }
         Ok((first, last))
@@ -538,7 +538,7 @@ fn parse_ipv4_interval(text: &str) -> Result<(u32, u32), TermError> {
     let addr = |s: &str| {
         s.parse::<Ipv4Addr>()
             .map(u32::from)
-            .map_err(|_| TermError::BadIpv4(s.to_owned()))
+            .map_err(|_| TermError::BadIpv4(crate::echo(s)))
     };
     parse_interval(text, 32, addr, |prefix| {
         u32::MAX.checked_shl(32 - prefix).unwrap_or(0)
@@ -549,7 +549,7 @@ fn parse_ipv6_interval(text: &str) -> Result<(u128, u128), TermError> {
     let addr = |s: &str| {
         s.parse::<Ipv6Addr>()
             .map(u128::from)
-            .map_err(|_| TermError::BadIpv6(s.to_owned()))
+            .map_err(|_| TermError::BadIpv6(crate::echo(s)))
     };
     parse_interval(text, 128, addr, |prefix| {
         u128::MAX.checked_shl(128 - prefix).unwrap_or(0)

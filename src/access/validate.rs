@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use super::group::AccessGroup;
+use super::group::{AccessGroup, AccessGroupType};
 use super::principal::PrincipalKind;
 use super::rule::{RuleError, allowed_list};
 use super::rule_type::{Operator, RuleType};
@@ -274,6 +274,19 @@ pub enum AccessGroupError {
         /// The type as written.
         group_type: String,
     },
+    /// `all_assets: true` beside an `access_group_type` other than `ALL`, in a policy file:
+    /// the two fields disagree about whether the group holds every asset, so the file is
+    /// refused rather than read the way that grants more. (A create or edit body with them
+    /// reads, and is refused as `protected`.)
+    #[error(
+        "access group `{group}` has all_assets true but access_group_type `{group_type}`: all_assets true goes with `ALL` only"
+    )]
+    AllAssetsWithType {
+        /// The group.
+        group: String,
+        /// The type as read.
+        group_type: AccessGroupType,
+    },
     /// A change to what is fixed in the All Assets group (only its principals can change).
     #[error("access group `{group}` is the all assets group: {part}")]
     AllAssetsFixed {
@@ -331,7 +344,7 @@ impl RuleError {
     /// ```
     #[must_use]
     pub fn in_group(self, group: &str, rule: usize) -> AccessGroupError {
-        let group = group.to_owned();
+        let group = crate::echo(group);
         match self {
             RuleError::UnknownRuleType(rule_type) => AccessGroupError::UnknownRuleType {
                 group,
@@ -395,13 +408,13 @@ pub fn validate_access_group_name(name: &str) -> Result<(), AccessGroupError> {
     let chars = name.chars().count();
     if chars > MAX_NAME_CHARS {
         return Err(AccessGroupError::NameTooLong {
-            group: name.to_owned(),
+            group: crate::echo(name),
             chars,
         });
     }
     if let Some(character) = name.chars().find(|c| !name_char_allowed(*c)) {
         return Err(AccessGroupError::NameBadCharacter {
-            group: name.to_owned(),
+            group: crate::echo(name),
             character,
         });
     }
@@ -430,7 +443,7 @@ impl AccessGroup {
     /// ```
     pub fn validate(&self) -> Result<(), AccessGroupError> {
         validate_access_group_name(&self.name)?;
-        let group = || self.name.clone();
+        let group = || crate::echo(&self.name);
         if self.all_assets && !self.rules.is_empty() {
             return Err(AccessGroupError::RulesWithAllAssets {
                 group: group(),
@@ -466,7 +479,7 @@ impl AccessGroup {
                         return Err(AccessGroupError::BadPrincipalType {
                             group: group(),
                             principal,
-                            kind: kind.to_string(),
+                            kind: crate::echo(kind),
                         });
                     }
                     PrincipalKind::User | PrincipalKind::Group if p.id().is_none() => {

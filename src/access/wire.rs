@@ -52,8 +52,17 @@ struct PrincipalIn {
     principal_id: Option<String>,
     #[serde(default)]
     principal_name: Option<String>,
-    #[serde(default)]
-    permissions: Option<Vec<String>>,
+    /// Absent (`None`), `null` (`Some(None)`) or a list.
+    #[serde(default, deserialize_with = "present")]
+    permissions: Option<Option<Vec<String>>>,
+}
+
+/// A field that may be absent (`None`, through `#[serde(default)]`), `null` (`Some(None)`)
+/// or a value: for the two fields where absent and empty mean different things.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
 }
 
 #[derive(Serialize)]
@@ -79,11 +88,13 @@ impl<'a> From<&'a Principal> for PrincipalOut<'a> {
 }
 
 /// A principal without `permissions` (v1, or a v2 request relying on the default) gets
-/// `CAN_VIEW` only; `[]` grants nothing.
+/// `CAN_VIEW` only; `[]` grants nothing, and so does `null` (the narrower of its two
+/// readings, "absent" and "empty").
 fn principal_from_wire(p: PrincipalIn) -> Result<Principal, String> {
     let permissions = match p.permissions {
         None => AccessPermissions::CAN_VIEW,
-        Some(names) => AccessPermissions::from_wire_names(&names).map_err(|e| e.0)?,
+        Some(None) => AccessPermissions::empty(),
+        Some(Some(names)) => AccessPermissions::from_wire_names(&names).map_err(|e| e.0)?,
     };
     Ok(Principal::new(
         PrincipalKind::from_wire(&p.kind),
@@ -104,8 +115,9 @@ struct GroupIn {
     all_assets: Option<bool>,
     #[serde(default)]
     all_users: Option<bool>,
-    #[serde(default)]
-    principals: Option<Vec<PrincipalIn>>,
+    /// Absent (`None`), `null` (`Some(None)`) or a list.
+    #[serde(default, deserialize_with = "present")]
+    principals: Option<Option<Vec<PrincipalIn>>>,
     #[serde(default)]
     rules: Option<Vec<RuleIn>>,
     #[serde(flatten)]
@@ -135,8 +147,8 @@ fn group_from_wire(w: GroupIn) -> Result<AccessGroup, AccessGroupError> {
         None if all_assets => AccessGroupType::All,
         None => AccessGroupType::ManageAssets,
         Some(t) => t.parse().map_err(|_| AccessGroupError::UnknownGroupType {
-            group: name.clone(),
-            group_type: t,
+            group: crate::echo(&name),
+            group_type: crate::echo(&t),
         })?,
     };
     let rules = w
@@ -148,15 +160,18 @@ fn group_from_wire(w: GroupIn) -> Result<AccessGroup, AccessGroupError> {
             Rule::parse(&r.rule_type, &r.operator, &r.terms).map_err(|e| e.in_group(&name, i))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    // `principals: null` reads as `[]`: listed and empty. Read as "not listed" it would
+    // give the All Assets group its default (every user, view and scan).
     let principals = w
         .principals
+        .map(Option::unwrap_or_default)
         .map(|ps| {
             ps.into_iter()
                 .enumerate()
                 .map(|(i, p)| {
                     principal_from_wire(p).map_err(|permission| {
                         AccessGroupError::UnknownPermission {
-                            group: name.clone(),
+                            group: crate::echo(&name),
                             principal: i,
                             permission,
                         }
@@ -183,7 +198,7 @@ fn group_from_wire(w: GroupIn) -> Result<AccessGroup, AccessGroupError> {
 /// otherwise; a missing `principals` stays "not listed".
 impl<'de> Deserialize<'de> for AccessGroup {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let w = GroupIn::deserialize(d)?;
+        let w: GroupIn = crate::json::read(d)?;
         group_from_wire(w).map_err(D::Error::custom)
     }
 }
@@ -212,7 +227,7 @@ impl Serialize for AccessGroup {
 
 impl<'de> Deserialize<'de> for Rule {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let r = RuleIn::deserialize(d)?;
+        let r: RuleIn = crate::json::read(d)?;
         Rule::parse(&r.rule_type, &r.operator, &r.terms).map_err(D::Error::custom)
     }
 }
@@ -225,7 +240,7 @@ impl Serialize for Rule {
 
 impl<'de> Deserialize<'de> for Principal {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let p = PrincipalIn::deserialize(d)?;
+        let p: PrincipalIn = crate::json::read(d)?;
         principal_from_wire(p).map_err(|name| {
             D::Error::custom(format!(
                 "unknown access group permission `{name}`: expected `CAN_VIEW` or `CAN_SCAN`"
@@ -257,21 +272,23 @@ impl Serialize for AccessGroupType {
 /// arrays of strings.
 impl<'de> Deserialize<'de> for Asset {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let map = Map::<String, Value>::deserialize(d)?;
+        let map: Map<String, Value> = crate::json::read(d)?;
         let mut asset = Asset::new();
         for (key, values) in map {
-            let attribute: RuleType = key
-                .parse()
-                .map_err(|_| D::Error::custom(format!("unknown asset attribute `{key}`")))?;
+            let attribute: RuleType = key.parse().map_err(|_| {
+                D::Error::custom(format!("unknown asset attribute `{}`", crate::Cut(&key)))
+            })?;
             let Value::Array(values) = values else {
                 return Err(D::Error::custom(format!(
-                    "asset attribute `{key}` must be an array of strings"
+                    "asset attribute `{}` must be an array of strings",
+                    attribute.as_str()
                 )));
             };
             for v in values {
                 let Value::String(v) = v else {
                     return Err(D::Error::custom(format!(
-                        "asset attribute `{key}` must be an array of strings"
+                        "asset attribute `{}` must be an array of strings",
+                        attribute.as_str()
                     )));
                 };
                 asset.insert(attribute, &v).map_err(D::Error::custom)?;

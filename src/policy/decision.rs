@@ -5,6 +5,7 @@
 //! layer that refused and exactly what was missing ([`Denial`]). `Display` renders one
 //! sentence fit for a 403 body or an audit log.
 
+use crate::Cut;
 use crate::access::{AccessGroup, AccessGroupError, AccessPermissions, Grant, Membership, Target};
 use crate::permission::Permissions;
 use crate::role::{Role, RoleError, RoleId};
@@ -264,16 +265,21 @@ pub(crate) fn requirement_names(required: Permissions) -> String {
 
 pub(crate) fn describe_membership(group: &AccessGroup, membership: Membership) -> String {
     match membership {
-        Membership::AllAssets => format!("access group `{}` (all assets)", group.name()),
+        Membership::AllAssets => format!("access group `{}` (all assets)", Cut(group.name())),
         Membership::Rule { rule, term } => {
             let detail = group.rules().get(rule).and_then(|r| {
-                r.terms()
-                    .get(term)
-                    .map(|t| format!(": `{}` `{}` `{t}`", r.rule_type(), r.operator()))
+                r.terms().get(term).map(|t| {
+                    format!(
+                        ": `{}` `{}` `{}`",
+                        r.rule_type(),
+                        r.operator(),
+                        Cut(t.as_str())
+                    )
+                })
             });
             format!(
                 "access group `{}` (rule {rule}, term {term}{})",
-                group.name(),
+                Cut(group.name()),
                 detail.unwrap_or_default()
             )
         }
@@ -286,9 +292,9 @@ pub(crate) fn describe_grant(grant: &Grant<'_>) -> String {
         Grant::AllUsers => "all users".to_owned(),
         Grant::Principal { principal, .. } => match principal.id() {
             Some(id) if principal.is_everyone() => {
-                format!("principal {} `{id}` (everyone)", principal.kind())
+                format!("principal {} `{}` (everyone)", principal.kind(), Cut(id))
             }
-            Some(id) => format!("principal {} `{id}`", principal.kind()),
+            Some(id) => format!("principal {} `{}`", principal.kind(), Cut(id)),
             None => format!("principal {}", principal.kind()),
         },
     }
@@ -302,7 +308,7 @@ impl fmt::Display for Denial<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Denial::UnknownAction => f.write_str("unknown action"),
-            Denial::UnknownUser(user) => write!(f, "unknown user `{user}`"),
+            Denial::UnknownUser(user) => write!(f, "unknown user `{}`", Cut(user)),
             Denial::UnknownRole(role) => write!(f, "role `{role}` does not exist"),
             Denial::NoSubject => f.write_str("no user and no API key"),
             Denial::NotForApiKeys => f.write_str("not available to API keys"),
@@ -311,7 +317,7 @@ impl fmt::Display for Denial<'_> {
                 write!(
                     f,
                     "role `{}` lacks {}",
-                    role.name(),
+                    Cut(role.name()),
                     requirement_names(*missing)
                 )
             }
@@ -327,7 +333,8 @@ impl fmt::Display for Denial<'_> {
             } => {
                 write!(
                     f,
-                    "no access group contains the asset, so `{user}` lacks {}",
+                    "no access group contains the asset, so `{}` lacks {}",
+                    Cut(user),
                     permission_names(*permission)
                 )
             }
@@ -337,9 +344,10 @@ impl fmt::Display for Denial<'_> {
                 containing: Some(group),
             } => write!(
                 f,
-                "no access group containing the asset grants `{user}` {} (the asset is in `{}`)",
+                "no access group containing the asset grants `{}` {} (the asset is in `{}`)",
+                Cut(user),
                 permission_names(*permission),
-                group.name()
+                Cut(group.name())
             ),
             Denial::Target {
                 user,
@@ -349,7 +357,8 @@ impl fmt::Display for Denial<'_> {
             } => {
                 write!(
                     f,
-                    "target `{target}` (#{index}) is in no access group, so `{user}` may not scan it"
+                    "target `{target}` (#{index}) is in no access group, so `{}` may not scan it",
+                    Cut(user)
                 )
             }
             Denial::Target {
@@ -359,22 +368,36 @@ impl fmt::Display for Denial<'_> {
                 containing: Some(group),
             } => write!(
                 f,
-                "target `{target}` (#{index}) is in no access group granting `{user}` CAN_SCAN (it is in `{}`)",
-                group.name()
+                "target `{target}` (#{index}) is in no access group granting `{}` CAN_SCAN (it is in `{}`)",
+                Cut(user),
+                Cut(group.name())
             ),
             Denial::NotAMember {
                 user: Some(user),
                 group,
-            } => write!(f, "`{user}` is not a member of user group `{group}`"),
+            } => write!(
+                f,
+                "`{}` is not a member of user group `{}`",
+                Cut(user),
+                Cut(group)
+            ),
             Denial::NotAMember { user: None, group } => write!(
                 f,
-                "the API key may not read user group `{group}` (needs `groups:admin`)"
+                "the API key may not read user group `{}` (needs `groups:admin`)",
+                Cut(group)
             ),
             Denial::Role(error) => write!(f, "{error}"),
             Denial::AccessGroup(error) => write!(f, "{error}"),
-            Denial::UnknownAccessGroup(id) => write!(f, "access group `{id}` does not exist"),
+            Denial::UnknownAccessGroup(id) => {
+                write!(f, "access group `{}` does not exist", Cut(id))
+            }
             Denial::AccessGroupNotVisible { user, group } => {
-                write!(f, "access group `{}` does not name `{user}`", group.name())
+                write!(
+                    f,
+                    "access group `{}` does not name `{}`",
+                    Cut(group.name()),
+                    Cut(user)
+                )
             }
         }
     }
@@ -414,12 +437,12 @@ impl fmt::Display for ObjectGrant<'_> {
                 }
                 Ok(())
             }
-            ObjectGrant::Member(group) => write!(f, "member of user group `{group}`"),
+            ObjectGrant::Member(group) => write!(f, "member of user group `{}`", Cut(group)),
             ObjectGrant::AnyGroup => f.write_str("may read every user group"),
-            ObjectGrant::Role(role) => write!(f, "role `{}` is within reach", role.name()),
+            ObjectGrant::Role(role) => write!(f, "role `{}` is within reach", Cut(role.name())),
             ObjectGrant::RoleChange => f.write_str("the role change passes every role rule"),
             ObjectGrant::AccessGroup(group) => {
-                write!(f, "access group `{}` is visible", group.name())
+                write!(f, "access group `{}` is visible", Cut(group.name()))
             }
             ObjectGrant::AccessGroupChange => {
                 f.write_str("the access-group change passes every rule")
@@ -431,7 +454,7 @@ impl fmt::Display for ObjectGrant<'_> {
 /// One sentence: `allow `scan.run`: …` or `deny `scan.run`: API key lacks …`.
 impl fmt::Display for Decision<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let action = self.action;
+        let action = Cut(self.action);
         match &self.denial {
             Some(denial @ (Denial::MissingScopes(_) | Denial::MissingPermissions { .. })) => {
                 write!(f, "deny `{action}`: {denial}, required by `{action}`")
@@ -453,11 +476,14 @@ impl fmt::Display for Decision<'_> {
                 }
                 if let Some((role, required)) = self.role {
                     if required.is_empty() {
-                        parts.push(format!("role `{}` needs no permission for it", role.name()));
+                        parts.push(format!(
+                            "role `{}` needs no permission for it",
+                            Cut(role.name())
+                        ));
                     } else {
                         parts.push(format!(
                             "role `{}` holds {}",
-                            role.name(),
+                            Cut(role.name()),
                             requirement_names(required)
                         ));
                     }

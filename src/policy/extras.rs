@@ -326,10 +326,14 @@ impl Policy {
                     None => {
                         let reason = match self.group_containing_target(&target) {
                             Some(group) => format!(
-                                "in no access group granting `{user}` CAN_SCAN (it is in `{}`)",
-                                group.name()
+                                "in no access group granting `{}` CAN_SCAN (it is in `{}`)",
+                                crate::Cut(user),
+                                crate::Cut(group.name())
                             ),
-                            None => format!("in no access group, so `{user}` may not scan it"),
+                            None => format!(
+                                "in no access group, so `{}` may not scan it",
+                                crate::Cut(user)
+                            ),
                         };
                         partition.skipped.push(SkippedTarget {
                             written,

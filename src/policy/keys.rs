@@ -93,9 +93,9 @@ impl Policy {
             .resolve(owner)
             .ok()
             .and_then(|r| r.role)
-            .map_or_else(String::new, |role| role.name().to_owned());
+            .map_or_else(String::new, |role| crate::echo(role.name()));
         Err(PolicyError::KeyScopes {
-            owner: owner.user_id().unwrap_or_default().to_owned(),
+            owner: crate::echo(owner.user_id().unwrap_or_default()),
             role,
             excess,
         })

@@ -547,12 +547,12 @@ impl PolicyBuilder {
         for user in &self.users {
             if roles.get(user.role).is_none() {
                 return Err(PolicyError::UnknownUserRole {
-                    user: user.id.clone(),
+                    user: crate::echo(&user.id),
                     role: user.role,
                 });
             }
             if !seen.insert(user.id.as_str()) {
-                return Err(PolicyError::DuplicateUser(user.id.clone()));
+                return Err(PolicyError::DuplicateUser(crate::echo(&user.id)));
             }
         }
         let mut actions = BUILTIN_ACTIONS.to_vec();

@@ -8,9 +8,10 @@
 use super::decision::{Decision, Denial, ObjectGrant, TargetGrant, requirement_names};
 use super::{Policy, PolicyBuilder, PolicyError, Resource, Subject, User};
 use crate::access::{
-    AccessGroup, AccessGroupError, AccessGroups, Asset, Grant, MAX_ACCESS_GROUPS, Membership,
-    Target,
+    AccessGroup, AccessGroupError, AccessGroupType, AccessGroups, Asset, Grant, MAX_ACCESS_GROUPS,
+    Membership, Target,
 };
+use crate::json::Strict;
 use crate::role::{Role, RoleDraft, RoleId, RolePatch};
 use crate::scope::ScopeSet;
 use serde::ser::SerializeMap;
@@ -60,16 +61,17 @@ struct UserOut<'a> {
 }
 
 /// The top level of a policy file, each part kept as raw JSON so that every element can
-/// be read (and located) on its own.
+/// be read (and located) on its own. Elements are read strictly: a duplicate key anywhere
+/// is an error (`serde_json::Value` would keep the last one).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileWire {
     #[serde(default)]
-    roles: Vec<Value>,
+    roles: Vec<Strict>,
     #[serde(default)]
-    access_groups: Vec<Value>,
+    access_groups: Vec<Strict>,
     #[serde(default)]
-    users: Vec<Value>,
+    users: Vec<Strict>,
 }
 
 /// What reading a policy file found: the builder (when every element read) and the
@@ -91,13 +93,17 @@ fn role_object(value: &Value) -> &Value {
 }
 
 fn read_file(text: &str) -> Result<FileRead, Problem> {
-    let file: FileWire = serde_json::from_str(text)
-        .map_err(|e| Problem::at(format!("line {} column {}", e.line(), e.column()), e))?;
+    let file: FileWire = serde_json::from_str(text).map_err(|e| {
+        Problem::at(
+            format!("line {} column {}", e.line(), e.column()),
+            crate::json_error(&e),
+        )
+    })?;
     let mut problems = Vec::new();
     let mut lints = Vec::new();
     let mut builder = Policy::builder();
 
-    for (i, value) in file.roles.iter().enumerate() {
+    for (i, Strict(value)) in file.roles.iter().enumerate() {
         match Role::from_json_value(role_object(value)) {
             Ok(read) => {
                 for field in read.unknown_permissions {
@@ -114,8 +120,20 @@ fn read_file(text: &str) -> Result<FileRead, Problem> {
 
     let mut groups = Vec::new();
     let mut names: HashMap<String, usize> = HashMap::new();
-    for (i, value) in file.access_groups.iter().enumerate() {
+    for (i, Strict(value)) in file.access_groups.iter().enumerate() {
         match AccessGroup::deserialize(value) {
+            // Server data never pairs `all_assets: true` with a type other than `ALL`;
+            // loading it would make the group hold every asset (and, while its principals
+            // are not listed, grant every user view and scan).
+            Ok(group) if group.all_assets() && group.group_type() != AccessGroupType::All => {
+                problems.push(Problem::at(
+                    format!("access_groups[{i}]"),
+                    AccessGroupError::AllAssetsWithType {
+                        group: crate::echo(group.name()),
+                        group_type: group.group_type(),
+                    },
+                ));
+            }
             Ok(group) => {
                 if !group.all_assets() {
                     if let Err(error) = group.validate() {
@@ -125,12 +143,15 @@ fn read_file(text: &str) -> Result<FileRead, Problem> {
                 if let Some(first) = names.insert(group.name().to_lowercase(), i) {
                     lints.push(Problem::at(
                         format!("access_groups[{i}]"),
-                        format!("duplicate: access group name `{}` is already used by access_groups[{first}] (names are case-insensitive)", group.name()),
+                        format!("duplicate: access group name `{}` is already used by access_groups[{first}] (names are case-insensitive)", crate::Cut(group.name())),
                     ));
                 }
                 groups.push(group);
             }
-            Err(error) => problems.push(Problem::at(format!("access_groups[{i}]"), error)),
+            Err(error) => problems.push(Problem::at(
+                format!("access_groups[{i}]"),
+                crate::json_error(&error),
+            )),
         }
     }
     if groups.len() > MAX_ACCESS_GROUPS {
@@ -143,7 +164,7 @@ fn read_file(text: &str) -> Result<FileRead, Problem> {
     }
     builder = builder.access_groups(AccessGroups::from_server(groups));
 
-    for (i, value) in file.users.iter().enumerate() {
+    for (i, Strict(value)) in file.users.iter().enumerate() {
         match UserWire::deserialize(value) {
             Ok(user) => {
                 builder = builder.user(User {
@@ -152,7 +173,12 @@ fn read_file(text: &str) -> Result<FileRead, Problem> {
                     groups: user.groups,
                 })
             }
-            Err(error) => problems.push(Problem::at(format!("users[{i}]"), error)),
+            Err(error) => {
+                problems.push(Problem::at(
+                    format!("users[{i}]"),
+                    crate::json_error(&error),
+                ));
+            }
         }
     }
     Ok(FileRead {
@@ -352,7 +378,7 @@ impl Request {
     /// bad scope, role id, asset value or target, or more than one resource.
     pub fn from_json(text: &str) -> Result<Request, RequestError> {
         let wire: RequestWire =
-            serde_json::from_str(text).map_err(|e| RequestError(e.to_string()))?;
+            serde_json::from_str(text).map_err(|e| RequestError(crate::json_error(&e)))?;
         let r = wire.resource;
         let mut given: Vec<OwnedResource> = Vec::new();
         if let Some(asset) = r.asset {

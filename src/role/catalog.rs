@@ -305,7 +305,7 @@ impl RoleCatalog {
             .iter()
             .any(|role| Some(role.id) != except && role.name.to_lowercase() == name.to_lowercase());
         if taken {
-            return Err(RoleError::DuplicateName(name.to_owned()));
+            return Err(RoleError::DuplicateName(crate::echo(name)));
         }
         Ok(())
     }

@@ -10,6 +10,7 @@ use super::visibility::RoleFieldSet;
 use super::{
     OrganizationCount, Role, RoleCreator, RoleDraft, RoleId, RolePatch, RoleView, parse_digits,
 };
+use crate::json::Strict;
 use crate::permission::{PERMISSION_FIELDS, PermissionField, Permissions, WireValue};
 use serde::ser::{Error as _, SerializeMap};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -187,7 +188,7 @@ fn read_fields(value: &Value) -> Result<Fields, RoleJsonError> {
 }
 
 fn parse_value(text: &str) -> Result<Value, RoleJsonError> {
-    serde_json::from_str(text).map_err(|error| RoleJsonError::Syntax(error.to_string()))
+    crate::json::from_str(text).map_err(|error| RoleJsonError::Syntax(crate::json_error(&error)))
 }
 
 impl Role {
@@ -393,7 +394,7 @@ impl Serialize for Role {
 
 impl<'de> Deserialize<'de> for Role {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
+        let Strict(value) = Strict::deserialize(deserializer)?;
         Role::from_json_value(&value)
             .map(|read| read.value)
             .map_err(serde::de::Error::custom)
@@ -428,7 +429,7 @@ impl Serialize for RoleDraft {
 
 impl<'de> Deserialize<'de> for RoleDraft {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
+        let Strict(value) = Strict::deserialize(deserializer)?;
         RoleDraft::from_json(&value.to_string())
             .map(|read| read.value)
             .map_err(serde::de::Error::custom)
@@ -457,7 +458,7 @@ impl Serialize for RolePatch {
 
 impl<'de> Deserialize<'de> for RolePatch {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
+        let Strict(value) = Strict::deserialize(deserializer)?;
         RolePatch::from_json(&value.to_string())
             .map(|read| read.value)
             .map_err(serde::de::Error::custom)
