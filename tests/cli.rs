@@ -7,25 +7,12 @@
 )] // tests may panic
 #![cfg(feature = "serde")]
 
-use serde_json::Value;
-use std::path::PathBuf;
-use std::process::{Command, Output};
+#[path = "support/example_binary.rs"]
+mod example_binary;
 
-/// Builds the example once (cargo serializes concurrent builds) and returns its path.
-fn binary() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status = Command::new(cargo)
-        .args(["build", "--quiet", "--example", "scangate"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let target = std::env::var("CARGO_TARGET_DIR").map_or_else(
-        |_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"),
-        PathBuf::from,
-    );
-    target.join("debug/examples/scangate")
-}
+use example_binary::binary;
+use serde_json::Value;
+use std::process::{Command, Output};
 
 fn run(args: &[&str]) -> Output {
     Command::new(binary())

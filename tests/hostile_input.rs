@@ -10,6 +10,10 @@
 )] // tests may panic
 #![cfg(feature = "serde")]
 
+#[path = "support/example_binary.rs"]
+mod example_binary;
+
+use example_binary::binary;
 use scangate::access::{
     AccessGroupList, MAX_ACCESS_GROUPS, MAX_RULES_PER_GROUP, MAX_TERMS_PER_RULE,
 };
@@ -19,7 +23,6 @@ use scangate::{
     Scope, ScopeSet, Subject, Target,
 };
 use serde_json::Value;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 /// One mebibyte of `a`.
@@ -1019,21 +1022,6 @@ fn metadata_floats_round_trip_exactly() {
 
 // ---------------------------------------------------------------------------------------
 // The command-line example on hostile lines: each answered with one small line.
-
-fn binary() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status = Command::new(cargo)
-        .args(["build", "--quiet", "--example", "scangate"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let target = std::env::var("CARGO_TARGET_DIR").map_or_else(
-        |_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"),
-        PathBuf::from,
-    );
-    target.join("debug/examples/scangate")
-}
 
 #[test]
 fn cli_answers_hostile_lines_with_small_lines() {
