@@ -443,7 +443,7 @@ pub(crate) fn normalize_text(kind: ValueKind, text: &str) -> Result<Box<str>, Te
 
 /// `match`: every `*`-separated piece of `pattern` occurs in `value`, in order, without
 /// overlapping. A pattern of only `*` matches every value.
-fn contains_pattern(pattern: &str, value: &str) -> bool {
+pub(crate) fn contains_pattern(pattern: &str, value: &str) -> bool {
     let mut rest = value;
     for piece in pattern.split('*') {
         if piece.is_empty() {

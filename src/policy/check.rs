@@ -150,8 +150,37 @@ impl Policy {
         // denial; layer 3 is skipped outright when the action has no object check, which
         // is what keeps scope- and role-only answers to a few instructions.
         subject_refusal(spec, &resolved).is_none()
-            && (!has_object_check(spec)
-                || self.object_layer(spec, &resolved, resource, false).is_ok())
+            && (!has_object_check(spec) || self.object_allowed(spec, &resolved, resource))
+    }
+
+    /// Layer 3 as a bare answer: for assets and targets the index asks whether *any*
+    /// granting group contains the object (stopping at the first), where `check` needs the
+    /// first in policy order and its explanation.
+    fn object_allowed(
+        &self,
+        spec: &ActionSpec,
+        resolved: &Resolved<'_>,
+        resource: Resource<'_>,
+    ) -> bool {
+        let index = &self.data.compiled.index;
+        match (spec.object(), resource) {
+            (ObjectCheck::Asset { permission, .. }, Resource::Asset(asset)) => {
+                resolved.user.is_some_and(|user| {
+                    let granting = self.granting(resolved, user, permission, true);
+                    index.any_containing(asset, &granting)
+                })
+            }
+            (ObjectCheck::ScanTargets, Resource::Targets(targets)) => {
+                resolved.user.is_some_and(|user| {
+                    let granting =
+                        self.granting(resolved, user, AccessPermissions::CAN_SCAN, false);
+                    targets
+                        .iter()
+                        .all(|target| index.any_containing_target(target, &granting))
+                })
+            }
+            _ => self.object_layer(spec, resolved, resource, false).is_ok(),
+        }
     }
 
     /// Looks the subject up: inline role and groups first, then the directory.

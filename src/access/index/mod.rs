@@ -2,35 +2,44 @@
 //!
 //! [`GroupIndex`] is built once from an [`AccessGroups`] and answers the questions the
 //! engine asks per request and per asset row, with exactly the answers of
-//! [`AccessGroup::grant`] and [`ReferenceMatcher`] (a proptest checks this on random
-//! groups):
+//! [`AccessGroup::grant`] and [`ReferenceMatcher`] (proptests check this on random groups
+//! weighted toward overlap).
 //!
-//! - which groups grant a subject a permission ([`GroupIndex::granting`]): a principal
-//!   index (user id → groups, user-group id → groups, plus the sets every user gets);
-//! - the first of those groups containing an asset or a scan target, and why
-//!   ([`GroupIndex::first_containing`], [`GroupIndex::first_containing_target`]);
-//! - every group containing an asset ([`GroupIndex::containing`], for `who_can`);
-//! - an [`AssetFilter`] compiled for one subject, for list endpoints.
+//! Containment is answered as sets. Every key an asset value can reach (an elementary IP
+//! interval, an exact value, a pattern piece) leads to the set of groups holding it,
+//! interned in a pool so that equal sets are stored once (`pool.rs`); a lookup is a binary
+//! search or a hash probe, then an AND of that set with the subject's granting set. So the
+//! cost of a decision depends on the number of the asset's values and their length, not on
+//! how many groups overlap there:
 //!
-//! Per attribute, every term is filed under its value: IP terms in a table of elementary
-//! intervals (binary search on the address), `eq` names and texts in a hash table,
-//! `starts` / `ends` in hash tables probed with every prefix / suffix length present
-//! (hashed in one pass over the value), `match` patterns under their rarest 4-byte piece,
-//! MACs, Qualys ids and UUIDs (tags) in a hash map. Each key leads to a list of hits
-//! `(group, rule, term)` sorted by group with the lowest `(rule, term)` of that group, so
-//! the reference membership (lowest rule, then lowest term) falls out of a minimum. No
-//! lookup allocates.
+//! - IP terms: one table of elementary intervals per family, each interval's set told as a
+//!   small difference from a shared checkpoint set (`ip.rs`);
+//! - `eq` on names and texts, MACs, Qualys ids, UUIDs: hash tables (`keys.rs`);
+//! - `starts`, `ends`, `match`: one Aho–Corasick automaton over every pattern piece of an
+//!   attribute (`names.rs`), linear in the value's length.
+//!
+//! `is_allowed` asks whether any key's set meets the granting set and stops at the first;
+//! `check` asks for the lowest such group, then explains it: the lowest rule and term of
+//! that one group matching the asset, from the keys' hits (the lowest term of each group
+//! under a key) and per-group IP intervals.
 
-mod grams;
+mod hash;
+mod ip;
+mod keys;
+mod names;
+mod pool;
 mod principals;
 mod set;
-mod tables;
 
 pub use set::GroupSet;
 
-use self::grams::Contains;
+use std::sync::Arc;
+
+use self::ip::{GroupIntervals, IpTable};
+use self::keys::{Hits, Scalar, ScalarTable, StrTable};
+use self::names::{NameTerm, Patterns, lower};
+use self::pool::{Pool, SetId, SetView, to_u32};
 use self::principals::Principals;
-use self::tables::{Affix, FxMap, Hit, IpTable, Lists, StrTable, to_u32};
 use super::asset::{Asset, Target};
 use super::groups::AccessGroups;
 use super::principal::AccessPermissions;
@@ -40,12 +49,12 @@ use super::term::{AssetValue, TermValue};
 #[allow(unused_imports)] // doc links
 use super::{group::AccessGroup, reference::ReferenceMatcher};
 
-/// What a lookup does with the hit lists it finds.
-pub(super) trait Visit {
-    /// Whether list `list` is worth looking at (checked before a `match` pattern is run).
-    fn wants(&mut self, list: u32) -> bool;
-    /// Takes list `list`, whose key matched; returns `true` to stop the lookup.
-    fn visit(&mut self, list: u32) -> bool;
+/// What a walk over an asset's keys does with each set of groups it reaches.
+trait Offer {
+    /// Takes `set`, the groups holding a key the value reached; `holds` tells whether the
+    /// key really matches (a multi-piece pattern is verified only when its groups matter).
+    /// Returns `true` to stop the walk.
+    fn offer(&mut self, set: SetView<'_>, holds: impl FnOnce() -> bool) -> bool;
 }
 
 /// The structures of one attribute.
@@ -53,97 +62,242 @@ pub(super) trait Visit {
 struct AttrIndex {
     v4: IpTable<u32>,
     v6: IpTable<u128>,
-    eq: StrTable,
-    starts: StrTable,
-    ends: StrTable,
-    contains: Contains,
-    scalars: FxMap<(u8, u128), u32>,
+    exact: StrTable,
+    scalars: ScalarTable,
+    names: Patterns,
 }
 
 impl AttrIndex {
     fn is_empty(&self) -> bool {
-        self.v4.ids.0 == self.v4.ids.1
-            && self.v6.ids.0 == self.v6.ids.1
-            && self.eq.ids.0 == self.eq.ids.1
-            && self.starts.ids.0 == self.starts.ids.1
-            && self.ends.ids.0 == self.ends.ids.1
-            && self.contains.is_empty()
+        self.v4.is_empty()
+            && self.v6.is_empty()
+            && self.exact.is_empty()
             && self.scalars.is_empty()
+            && self.names.is_empty()
     }
 
-    /// The structures restricted to the keys whose list passes `keep`, every key filed
-    /// under one placeholder hit.
-    fn restricted(&self, keep: &impl Fn(u32) -> bool, lists: &mut Lists) -> AttrIndex {
-        let v4 = self.v4.restricted(keep, lists);
-        let v6 = self.v6.restricted(keep, lists);
-        let eq = self.eq.restricted(keep, lists);
-        let starts = self.starts.restricted(keep, lists);
-        let ends = self.ends.restricted(keep, lists);
-        let contains = self.contains.restricted(keep, lists);
-        let mut scalars = FxMap::default();
-        for (key, list) in &self.scalars {
-            if keep(*list) {
-                scalars.insert(*key, lists.push([tables::ANY]));
-            }
-        }
-        AttrIndex {
-            v4,
-            v6,
-            eq,
-            starts,
-            ends,
-            contains,
-            scalars,
-        }
-    }
-
-    /// Phase 0: the exact lookups (IP tables, `eq`, ids); phase 1: `starts` / `ends`;
-    /// phase 2: `match`. Cheap answers first, so that a lookup can stop (or prune) before
-    /// the costlier ones.
+    /// Phase 0: the exact lookups (IP tables, hash tables); phase 1: the patterns.
     #[inline]
-    fn visit(&self, phase: u8, value: &AssetValue, v: &mut impl Visit) -> bool {
-        let mut take = |list: u32| v.wants(list) && v.visit(list);
+    fn visit(&self, phase: u8, value: &AssetValue, offer: &mut impl Offer) -> bool {
+        let mut take = |set: SetView<'_>| offer.offer(set, || true);
         match (phase, value) {
             (0, AssetValue::Ipv4(a)) => self.v4.find(u32::from(*a)).is_some_and(take),
             (0, AssetValue::Ipv6(a)) => self.v6.find(u128::from(*a)).is_some_and(take),
-            (0, AssetValue::Str(s)) => self.eq.visit(s.as_bytes(), take),
-            (1, AssetValue::Str(s)) => {
-                self.starts.visit(s.as_bytes(), &mut take) || self.ends.visit(s.as_bytes(), take)
-            }
-            (2, AssetValue::Str(s)) => self.contains.visit(s, v),
-            (0, AssetValue::Mac(m)) => self.scalar((0, u128::from(m.to_u64())), take),
-            (0, AssetValue::Digits(d)) => self.scalar((1, u128::from(*d)), take),
-            (0, AssetValue::Uuid(u)) => self.scalar((2, u.to_u128()), take),
+            (0, AssetValue::Str(s)) => self.exact.get(s.as_bytes()).is_some_and(|k| take(k.view())),
+            (1, AssetValue::Str(s)) => self.names.visit(s, offer),
+            (0, AssetValue::Mac(_) | AssetValue::Digits(_) | AssetValue::Uuid(_)) => scalar(value)
+                .and_then(|s| self.scalars.get(s))
+                .is_some_and(|k| take(k.view())),
             _ => false,
         }
     }
 
-    #[inline]
-    fn scalar(&self, key: (u8, u128), take: impl FnOnce(u32) -> bool) -> bool {
-        !self.scalars.is_empty() && self.scalars.get(&key).is_some_and(|l| take(*l))
+    /// Lowers `best` to the lowest ordinal of group `g`'s terms that match `value` through
+    /// the keys of `phase` (IP terms are explained by [`GroupIntervals`] instead).
+    fn lowest(&self, phase: u8, value: &AssetValue, g: u32, hits: &Hits, best: &mut Option<u32>) {
+        let found = match (phase, value) {
+            (0, AssetValue::Str(s)) => self.exact.get(s.as_bytes()).and_then(|k| hits.lowest(k, g)),
+            (1, AssetValue::Str(s)) => self.names.lowest(s, g, hits, *best),
+            (0, AssetValue::Mac(_) | AssetValue::Digits(_) | AssetValue::Uuid(_)) => scalar(value)
+                .and_then(|s| self.scalars.get(s))
+                .and_then(|k| hits.lowest(k, g)),
+            _ => None,
+        };
+        lower(best, found);
     }
 
     fn heap_bytes(&self) -> usize {
         self.v4.heap_bytes()
             + self.v6.heap_bytes()
-            + self.eq.heap_bytes()
-            + self.starts.heap_bytes()
-            + self.ends.heap_bytes()
-            + self.contains.heap_bytes()
-            + self.scalars.capacity() * (size_of::<((u8, u128), u32)>() + 1)
+            + self.exact.heap_bytes()
+            + self.scalars.heap_bytes()
+            + self.names.heap_bytes()
     }
 }
 
-/// The terms of one attribute, gathered before the structures are built.
+fn scalar(value: &AssetValue) -> Option<Scalar> {
+    match value {
+        AssetValue::Mac(m) => Some((0, u128::from(m.to_u64()))),
+        AssetValue::Digits(d) => Some((1, u128::from(*d))),
+        AssetValue::Uuid(u) => Some((2, u.to_u128())),
+        _ => None,
+    }
+}
+
+/// The terms of one attribute, gathered before the structures are built; each with its
+/// `(group, ordinal)`.
 #[derive(Default)]
 struct Raw<'a> {
-    v4: Vec<(u32, u32, Hit)>,
-    v6: Vec<(u128, u128, Hit)>,
-    eq: Vec<(&'a str, Hit)>,
-    starts: Vec<(&'a str, Hit)>,
-    ends: Vec<(&'a str, Hit)>,
-    contains: Vec<(&'a str, Hit)>,
-    scalars: Vec<((u8, u128), Hit)>,
+    v4: Vec<(u32, u32, u32)>,
+    v6: Vec<(u128, u128, u32)>,
+    exact: Vec<(&'a str, (u32, u32))>,
+    scalars: Vec<(Scalar, (u32, u32))>,
+    names: Vec<(NameTerm<'a>, (u32, u32))>,
+}
+
+impl<'a> Raw<'a> {
+    fn add(&mut self, value: &'a TermValue, group: u32, ordinal: u32) {
+        let hit = (group, ordinal);
+        match value {
+            TermValue::Ipv4 { first, last } => self.v4.push((*first, *last, group)),
+            TermValue::Ipv6 { first, last } => self.v6.push((*first, *last, group)),
+            TermValue::Equals(s) => self.exact.push((s, hit)),
+            TermValue::Starts(s) => self.names.push((NameTerm::Starts(s), hit)),
+            TermValue::Ends(s) => self.names.push((NameTerm::Ends(s), hit)),
+            TermValue::Contains(s) => self.names.push((NameTerm::Match(s), hit)),
+            TermValue::Mac(m) => self.scalars.push(((0, u128::from(m.to_u64())), hit)),
+            TermValue::Digits(d) => self.scalars.push(((1, u128::from(*d)), hit)),
+            TermValue::Uuid(u) => self.scalars.push(((2, u.to_u128()), hit)),
+        }
+    }
+}
+
+/// The containment structures over a universe of group positions: what [`GroupIndex`]
+/// and [`AssetFilter`] share.
+#[derive(Debug)]
+struct Core {
+    pool: Pool,
+    hits: Hits,
+    /// By [`RuleType::index`].
+    attrs: Vec<AttrIndex>,
+    /// The attributes with at least one key.
+    indexed: Vec<RuleType>,
+}
+
+impl Core {
+    fn build(raw: Vec<Raw<'_>>, universe: usize) -> Core {
+        let mut pool = Pool::new(universe);
+        let mut hits = Hits::default();
+        let attrs: Vec<AttrIndex> = raw
+            .into_iter()
+            .map(|raw| AttrIndex {
+                v4: IpTable::build(&raw.v4, &mut pool),
+                v6: IpTable::build(&raw.v6, &mut pool),
+                exact: StrTable::build(&raw.exact, &mut pool, &mut hits),
+                scalars: ScalarTable::build(&raw.scalars, &mut pool, &mut hits),
+                names: Patterns::build(&raw.names, &mut pool, &mut hits),
+            })
+            .collect();
+        pool.finish();
+        hits.shrink();
+        let indexed = RuleType::ALL
+            .iter()
+            .copied()
+            .filter(|t| attrs.get(t.index()).is_some_and(|a| !a.is_empty()))
+            .collect();
+        Core {
+            pool,
+            hits,
+            attrs,
+            indexed,
+        }
+    }
+
+    /// Offers the sets of every key the asset's values reach, exact lookups first;
+    /// returns `true` when `offer` stopped.
+    #[inline]
+    fn walk_asset(&self, asset: &Asset, offer: &mut impl Offer) -> bool {
+        (0..2).any(|phase| {
+            self.indexed.iter().any(|attr| {
+                let values = asset.values(*attr);
+                !values.is_empty()
+                    && self
+                        .attrs
+                        .get(attr.index())
+                        .is_some_and(|ix| values.iter().any(|v| ix.visit(phase, v, offer)))
+            })
+        })
+    }
+
+    /// The same for a scan target: its one value, for the attributes of its format.
+    #[inline]
+    fn walk_target(&self, target: &Target, offer: &mut impl Offer) -> bool {
+        (0..2).any(|phase| {
+            target.attributes().iter().any(|attr| {
+                match (target.value_for(*attr), self.attrs.get(attr.index())) {
+                    (Some(value), Some(ix)) => ix.visit(phase, value, offer),
+                    _ => false,
+                }
+            })
+        })
+    }
+
+    /// The same structures restricted to the keys whose set meets `among`, every key
+    /// filed under the one group 0.
+    fn restricted(&self, among: &GroupSet) -> Core {
+        let keep = |set: SetView<'_>| self.pool.meets(set, among);
+        let raw: Vec<Raw<'_>> = self
+            .attrs
+            .iter()
+            .map(|a| {
+                let mut raw = Raw::default();
+                for (first, next, set) in a.v4.intervals() {
+                    if keep(set) {
+                        let last = next.map_or(u32::MAX, |n| n - 1);
+                        raw.v4.push((first, last, 0));
+                    }
+                }
+                for (first, next, set) in a.v6.intervals() {
+                    if keep(set) {
+                        let last = next.map_or(u128::MAX, |n| n - 1);
+                        raw.v6.push((first, last, 0));
+                    }
+                }
+                raw.exact = a
+                    .exact
+                    .iter()
+                    .filter(|(_, k)| keep(k.view()))
+                    .map(|(s, _)| (s, (0, 0)))
+                    .collect();
+                raw.scalars = a
+                    .scalars
+                    .iter()
+                    .filter(|(_, k)| keep(k.view()))
+                    .map(|(s, _)| (s, (0, 0)))
+                    .collect();
+                raw.names = a
+                    .names
+                    .keys()
+                    .filter(|(_, k)| keep(k.view()))
+                    .map(|(t, _)| (t, (0, 0)))
+                    .collect();
+                raw
+            })
+            .collect();
+        Core::build(raw, 1)
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.pool.heap_bytes()
+            + self.hits.heap_bytes()
+            + self.attrs.capacity() * size_of::<AttrIndex>()
+            + self.attrs.iter().map(AttrIndex::heap_bytes).sum::<usize>()
+    }
+}
+
+/// Where each group's terms start in its ordinal numbering: the terms of a group are
+/// numbered in rule order, then term order, so that "lowest rule, then lowest term" is
+/// "lowest ordinal".
+#[derive(Debug, Default)]
+struct Ordinals {
+    /// Group `g`'s rules are `rule_starts[groups[g]..groups[g + 1]]`.
+    groups: Vec<u32>,
+    /// The ordinal of each rule's first term.
+    rule_starts: Vec<u32>,
+}
+
+impl Ordinals {
+    fn membership(&self, g: u32, ordinal: u32) -> Option<Membership> {
+        let a = *self.groups.get(g as usize)? as usize;
+        let b = *self.groups.get(g as usize + 1)? as usize;
+        let starts = self.rule_starts.get(a..b)?;
+        let rule = starts.partition_point(|s| *s <= ordinal).checked_sub(1)?;
+        let term = ordinal - starts.get(rule)?;
+        Some(Membership::Rule {
+            rule,
+            term: term as usize,
+        })
+    }
 }
 
 /// The compiled index of a list of access groups: the layer-3 fast path. Build it once
@@ -151,24 +305,24 @@ struct Raw<'a> {
 /// except where it returns an owned collection. `Send + Sync`. Positions are indexes into
 /// the order of the [`AccessGroups`] it was built from.
 ///
-/// Its answers are exactly those of [`AccessGroup::grant`] and [`ReferenceMatcher`] (a
-/// proptest checks this on random groups):
+/// Its answers are exactly those of [`AccessGroup::grant`] and [`ReferenceMatcher`]
+/// (proptests check this on random groups):
 ///
 /// - which groups grant a subject a permission ([`GroupIndex::granting`]): user id →
 ///   groups, user-group id → groups, plus the sets every user gets;
+/// - whether one of a set of groups contains an asset or a scan target
+///   ([`GroupIndex::any_containing`], [`GroupIndex::any_containing_target`]): the
+///   `is_allowed` question, answered at the first key whose groups meet the set;
 /// - the first of a set of groups containing an asset or a scan target, and why
 ///   ([`GroupIndex::first_containing`], [`GroupIndex::first_containing_target`]);
 /// - every group containing an asset ([`GroupIndex::containing`], for `who_can`);
 /// - an [`AssetFilter`] compiled for one subject, for list endpoints.
 ///
-/// Per attribute, every term is filed under its value: IP terms in a table of elementary
-/// intervals (binary search on the address), `eq` names and texts in a hash table,
-/// `starts` / `ends` in hash tables probed once per key length present, `match` patterns
-/// under their rarest 8-byte (else 4-byte) piece, MACs, Qualys ids and UUIDs (tags) in a
-/// hash map. Each key leads to a list of hits `(group, rule, term)` sorted by group, with
-/// the lowest `(rule, term)` of each group, so the reference membership (lowest rule,
-/// then lowest term) is a minimum over the lists the asset's values reach. See
-/// `docs/performance.md` ("Layer 3 index") for costs.
+/// Every key an asset value can reach (an elementary IP interval, an exact value, a
+/// pattern piece) leads to the interned set of groups holding it; a lookup is a binary
+/// search or a hash probe (or, for name patterns, one pass of an Aho–Corasick automaton
+/// over the value), then an AND with the subject's set. The cost does not depend on how
+/// many groups overlap at the asset. See `docs/performance.md` ("Layer 3 index").
 ///
 /// # Examples
 ///
@@ -192,6 +346,7 @@ struct Raw<'a> {
 /// assert_eq!(granted.iter().collect::<Vec<_>>(), [0, 1]);
 ///
 /// let asset = Asset::new().with("ipv4", "10.1.2.3")?.with("fqdn", "x.lab.example")?;
+/// assert!(index.any_containing(&asset, &granted));
 /// assert_eq!(
 ///     index.first_containing(&asset, &granted),
 ///     Some((0, Membership::Rule { rule: 0, term: 0 }))
@@ -208,95 +363,65 @@ pub struct GroupIndex {
     principals: Principals,
     /// Groups with `all_assets: true`, ascending: they contain everything.
     all_assets: Vec<u32>,
-    /// By [`RuleType::index`].
-    attrs: Vec<AttrIndex>,
-    /// The attributes with at least one term.
-    indexed: Vec<RuleType>,
-    lists: Lists,
+    core: Core,
+    v4: GroupIntervals<u32>,
+    v6: GroupIntervals<u128>,
+    ordinals: Ordinals,
     terms: usize,
 }
 
 impl GroupIndex {
     /// Builds the index of `groups`.
     ///
-    /// Cost: one pass over the terms, then one sort per IP attribute; memory is about one
-    /// list entry per term plus its key (see `docs/performance.md`). Heavily overlapping IP
-    /// intervals are the costly case: an address range covered by `k` terms of `k`
-    /// different groups stores those `k` hits once per elementary interval inside it.
+    /// Cost: one pass over the terms, one sort per IP family and one sweep over its
+    /// interval bounds, one automaton per attribute with name patterns; memory is about
+    /// one hit and a share of its key per term (see `docs/performance.md`).
     #[must_use]
     pub fn new(groups: &AccessGroups) -> GroupIndex {
         let principals = Principals::build(groups.iter());
         let mut raw: Vec<Raw<'_>> = RuleType::ALL.iter().map(|_| Raw::default()).collect();
         let mut all_assets = Vec::new();
+        let mut ordinals = Ordinals::default();
+        let mut v4 = Vec::new();
+        let mut v6 = Vec::new();
         let mut terms = 0;
         for (position, group) in groups.iter().enumerate() {
             let g = to_u32(position);
+            ordinals.groups.push(to_u32(ordinals.rule_starts.len()));
             if group.all_assets() {
                 // The reference answers All Assets before looking at rules.
                 all_assets.push(g);
                 continue;
             }
-            for (r, rule) in group.rules().iter().enumerate() {
+            let mut ordinal = 0u32;
+            for rule in group.rules() {
+                ordinals.rule_starts.push(ordinal);
                 let Some(raw) = raw.get_mut(rule.rule_type().index()) else {
                     continue;
                 };
-                for (t, term) in rule.terms().iter().enumerate() {
+                for term in rule.terms() {
                     terms += 1;
-                    let hit = Hit {
-                        group: g,
-                        rule: to_u32(r),
-                        term: to_u32(t),
-                    };
                     match term.value() {
-                        TermValue::Ipv4 { first, last } => raw.v4.push((*first, *last, hit)),
-                        TermValue::Ipv6 { first, last } => raw.v6.push((*first, *last, hit)),
-                        TermValue::Equals(s) => raw.eq.push((s, hit)),
-                        TermValue::Starts(s) => raw.starts.push((s, hit)),
-                        TermValue::Ends(s) => raw.ends.push((s, hit)),
-                        TermValue::Contains(s) => raw.contains.push((s, hit)),
-                        TermValue::Mac(m) => raw.scalars.push(((0, u128::from(m.to_u64())), hit)),
-                        TermValue::Digits(d) => raw.scalars.push(((1, u128::from(*d)), hit)),
-                        TermValue::Uuid(u) => raw.scalars.push(((2, u.to_u128()), hit)),
+                        TermValue::Ipv4 { first, last } => v4.push((*first, *last, g, ordinal)),
+                        TermValue::Ipv6 { first, last } => v6.push((*first, *last, g, ordinal)),
+                        _ => {}
                     }
+                    raw.add(term.value(), g, ordinal);
+                    ordinal = ordinal.saturating_add(1);
                 }
             }
         }
-        let mut lists = Lists::new();
-        let mut attrs = Vec::with_capacity(RuleType::COUNT);
-        for raw in raw {
-            let v4 = IpTable::build(&raw.v4, &mut lists);
-            let v6 = IpTable::build(&raw.v6, &mut lists);
-            let eq = StrTable::build(&raw.eq, Affix::Whole, &mut lists);
-            let starts = StrTable::build(&raw.starts, Affix::Prefix, &mut lists);
-            let ends = StrTable::build(&raw.ends, Affix::Suffix, &mut lists);
-            let contains = Contains::build(&raw.contains, &mut lists);
-            let mut scalars = FxMap::default();
-            for (key, hits) in tables::Grouped::new(&raw.scalars).iter() {
-                scalars.insert(key, lists.push(hits.iter().copied()));
-            }
-            scalars.shrink_to_fit();
-            attrs.push(AttrIndex {
-                v4,
-                v6,
-                eq,
-                starts,
-                ends,
-                contains,
-                scalars,
-            });
-        }
-        lists.shrink();
-        let indexed = RuleType::ALL
-            .iter()
-            .copied()
-            .filter(|t| attrs.get(t.index()).is_some_and(|a| !a.is_empty()))
-            .collect();
+        ordinals.groups.push(to_u32(ordinals.rule_starts.len()));
+        ordinals.groups.shrink_to_fit();
+        ordinals.rule_starts.shrink_to_fit();
+        let core = Core::build(raw, groups.len());
         GroupIndex {
             principals,
             all_assets,
-            attrs,
-            indexed,
-            lists,
+            core,
+            v4: GroupIntervals::build(&v4, groups.len()),
+            v6: GroupIntervals::build(&v6, groups.len()),
+            ordinals,
             terms,
         }
     }
@@ -320,17 +445,24 @@ impl GroupIndex {
         self.terms
     }
 
+    /// The number of distinct group sets the index stores (equal sets are stored once).
+    #[must_use]
+    pub fn set_count(&self) -> usize {
+        self.core.pool.len()
+    }
+
     /// An estimate of the heap memory the index holds, in bytes: the sum of the
     /// capacities of its vectors times their element sizes, hash tables counted as
-    /// capacity × (entry + 1 control byte), plus the bytes of stored strings. Allocator
-    /// overhead is not counted.
+    /// capacity × (entry + 1 control byte), plus stored strings and the automata's own
+    /// count. Allocator overhead is not counted.
     #[must_use]
     pub fn heap_bytes(&self) -> usize {
         self.principals.heap_bytes()
             + self.all_assets.capacity() * 4
-            + self.attrs.capacity() * size_of::<AttrIndex>()
-            + self.attrs.iter().map(AttrIndex::heap_bytes).sum::<usize>()
-            + self.lists.heap_bytes()
+            + self.core.heap_bytes()
+            + self.v4.heap_bytes()
+            + self.v6.heap_bytes()
+            + (self.ordinals.groups.capacity() + self.ordinals.rule_starts.capacity()) * 4
     }
 
     /// The groups (positions) granting `user`, a member of the user groups
@@ -376,6 +508,58 @@ impl GroupIndex {
             .granting_into(user, user_groups, permission, out);
     }
 
+    /// Whether some group in `among` contains `asset`: exactly
+    /// `first_containing(asset, among).is_some()`, answered at the first key whose groups
+    /// meet `among` (and before any lookup when `among` is empty or holds an All Assets
+    /// group). Allocation-free.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use scangate::access::{GroupIndex, GroupSet};
+    /// use scangate::{AccessGroup, AccessGroupType, AccessGroups, Asset, Rule};
+    /// let groups = AccessGroups::from_server([
+    ///     AccessGroup::new("a", AccessGroupType::ManageAssets)
+    ///         .with_rule(Rule::parse("ipv4", "eq", ["10.0.0.0/8"])?),
+    ///     AccessGroup::new("b", AccessGroupType::ManageAssets)
+    ///         .with_rule(Rule::parse("fqdn", "ends", [".corp.example"])?),
+    /// ]);
+    /// let index = GroupIndex::new(&groups);
+    /// let asset = Asset::new().with("ipv4", "10.1.2.3")?;
+    /// assert!(index.any_containing(&asset, &[0].into_iter().collect()));
+    /// assert!(!index.any_containing(&asset, &[1].into_iter().collect()));
+    /// assert!(!index.any_containing(&asset, &GroupSet::new()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn any_containing(&self, asset: &Asset, among: &GroupSet) -> bool {
+        self.any_where(among, |core, any| core.walk_asset(asset, any))
+    }
+
+    /// Whether some group in `among` contains the scan target `target` (see
+    /// [`GroupIndex::first_containing_target`]). Allocation-free.
+    #[must_use]
+    pub fn any_containing_target(&self, target: &Target, among: &GroupSet) -> bool {
+        self.any_where(among, |core, any| core.walk_target(target, any))
+    }
+
+    #[inline]
+    fn any_where(&self, among: &GroupSet, walk: impl FnOnce(&Core, &mut Any<'_>) -> bool) -> bool {
+        if among.is_empty() {
+            return false;
+        }
+        if self.all_assets.iter().any(|g| among.contains(*g as usize)) {
+            return true;
+        }
+        walk(
+            &self.core,
+            &mut Any {
+                pool: &self.core.pool,
+                among,
+            },
+        )
+    }
+
     /// The lowest position `g` in `among` whose group contains `asset`, with the
     /// reference [`Membership`] (All Assets, or the lowest rule, then the lowest term):
     /// what a loop over `among` in ascending order calling
@@ -404,9 +588,10 @@ impl GroupIndex {
     /// ```
     #[must_use]
     pub fn first_containing(&self, asset: &Asset, among: &GroupSet) -> Option<(usize, Membership)> {
-        let mut first = self.first_visitor(among);
-        visit_asset(&self.attrs, &self.indexed, asset, &mut first);
-        first.result()
+        let first = self.first_where(among, |core, first| {
+            core.walk_asset(asset, first);
+        })?;
+        Some(self.answer(first, |g| self.explain_asset(asset, g)))
     }
 
     /// The lowest position `g` in `among` whose group contains the scan target `target`
@@ -424,6 +609,7 @@ impl GroupIndex {
     /// let index = GroupIndex::new(&groups);
     /// let all = GroupSet::full(index.len());
     /// let t: Target = "WEB01.corp".parse()?;
+    /// assert!(index.any_containing_target(&t, &all));
     /// assert_eq!(
     ///     index.first_containing_target(&t, &all),
     ///     Some((0, Membership::Rule { rule: 0, term: 0 }))
@@ -436,13 +622,107 @@ impl GroupIndex {
         target: &Target,
         among: &GroupSet,
     ) -> Option<(usize, Membership)> {
-        let mut first = self.first_visitor(among);
-        visit_target(&self.attrs, target, &mut first);
-        first.result()
+        let first = self.first_where(among, |core, first| {
+            core.walk_target(target, first);
+        })?;
+        Some(self.answer(first, |g| self.explain_target(target, g)))
+    }
+
+    /// The lowest group of `among` containing what `walk` walks: a rule group, or the
+    /// lowest All Assets group of `among` when no rule group below it does.
+    fn first_where(
+        &self,
+        among: &GroupSet,
+        walk: impl FnOnce(&Core, &mut First<'_>),
+    ) -> Option<Found> {
+        if among.is_empty() {
+            return None;
+        }
+        // The lowest All Assets group in `among`: only lower groups can beat it.
+        let all = self
+            .all_assets
+            .iter()
+            .copied()
+            .find(|g| among.contains(*g as usize));
+        let mut first = First {
+            pool: &self.core.pool,
+            among,
+            best: all.unwrap_or(u32::MAX),
+        };
+        walk(&self.core, &mut first);
+        match all {
+            Some(a) if first.best == a => Some(Found::AllAssets(a)),
+            _ if first.best == u32::MAX => None,
+            _ => Some(Found::Rules(first.best)),
+        }
+    }
+
+    fn answer(
+        &self,
+        found: Found,
+        explain: impl FnOnce(u32) -> Option<u32>,
+    ) -> (usize, Membership) {
+        match found {
+            Found::AllAssets(g) => (g as usize, Membership::AllAssets),
+            Found::Rules(g) => {
+                // The group contains the value, so some term of it matches: explaining
+                // cannot fail unless the index is inconsistent, which a proptest rules out.
+                let membership = explain(g)
+                    .and_then(|ordinal| self.ordinals.membership(g, ordinal))
+                    .unwrap_or(Membership::Rule { rule: 0, term: 0 });
+                (g as usize, membership)
+            }
+        }
+    }
+
+    /// The lowest ordinal of group `g`'s terms that match one of the asset's values: IP
+    /// intervals and exact keys first, so that only patterns that could still be lower
+    /// are verified.
+    fn explain_asset(&self, asset: &Asset, g: u32) -> Option<u32> {
+        let mut best = None;
+        for phase in 0..2 {
+            for attr in &self.core.indexed {
+                for value in asset.values(*attr) {
+                    self.lowest(phase, *attr, value, g, &mut best);
+                }
+            }
+        }
+        best
+    }
+
+    fn explain_target(&self, target: &Target, g: u32) -> Option<u32> {
+        let mut best = None;
+        for phase in 0..2 {
+            for attr in target.attributes() {
+                if let Some(value) = target.value_for(*attr) {
+                    self.lowest(phase, *attr, value, g, &mut best);
+                }
+            }
+        }
+        best
+    }
+
+    fn lowest(
+        &self,
+        phase: u8,
+        attr: RuleType,
+        value: &AssetValue,
+        g: u32,
+        best: &mut Option<u32>,
+    ) {
+        match (phase, value) {
+            (0, AssetValue::Ipv4(a)) => lower(best, self.v4.lowest(g, u32::from(*a))),
+            (0, AssetValue::Ipv6(a)) => lower(best, self.v6.lowest(g, u128::from(*a))),
+            _ => {
+                if let Some(ix) = self.core.attrs.get(attr.index()) {
+                    ix.lowest(phase, value, g, &self.core.hits, best);
+                }
+            }
+        }
     }
 
     /// Every group containing `asset`, ascending, with its reference membership (for
-    /// `who_can`). Allocates the answer; cost grows with the number of matching terms.
+    /// `who_can`). Allocates the answer.
     ///
     /// # Examples
     ///
@@ -464,26 +744,33 @@ impl GroupIndex {
     /// ```
     #[must_use]
     pub fn containing(&self, asset: &Asset) -> Vec<(usize, Membership)> {
-        let mut all = Collect {
-            lists: &self.lists,
-            hits: Vec::new(),
+        let mut all = Union {
+            pool: &self.core.pool,
+            out: GroupSet::with_capacity(self.len()),
         };
-        visit_asset(&self.attrs, &self.indexed, asset, &mut all);
-        let mut hits = all.hits;
-        hits.extend(self.all_assets.iter().map(|g| Hit {
-            group: *g,
-            rule: u32::MAX,
-            term: u32::MAX,
-        }));
-        hits.sort_unstable();
-        hits.dedup_by_key(|h| h.group);
-        hits.into_iter().map(answer).collect()
+        self.core.walk_asset(asset, &mut all);
+        let mut groups = all.out;
+        for g in &self.all_assets {
+            groups.insert(*g as usize);
+        }
+        groups
+            .iter()
+            .map(|g| {
+                let found = if self.all_assets.binary_search(&to_u32(g)).is_ok() {
+                    Found::AllAssets(to_u32(g))
+                } else {
+                    Found::Rules(to_u32(g))
+                };
+                self.answer(found, |g| self.explain_asset(asset, g))
+            })
+            .collect()
     }
 
     /// An [`AssetFilter`] for the subject granted `granting` (usually
     /// [`GroupIndex::granting`] for one user and permission): it tells whether any of
-    /// those groups contains an asset, as fast as the index allows, for list endpoints.
-    /// Building it costs one pass over the index's hit lists.
+    /// those groups contains an asset, for list endpoints. Building it costs one pass over
+    /// the index's keys; it keeps only the keys of the granted groups, so a row costs a
+    /// lookup in structures about as small as those groups' terms.
     ///
     /// # Examples
     ///
@@ -507,194 +794,115 @@ impl GroupIndex {
             .all_assets
             .iter()
             .any(|g| granting.contains(*g as usize));
-        let mut allowed = GroupSet::with_capacity(self.lists.count() as usize);
-        if !everything {
-            for list in 0..self.lists.count() {
-                if self
-                    .lists
-                    .get(list)
-                    .iter()
-                    .any(|h| granting.contains(h.group as usize))
-                {
-                    allowed.insert(list as usize);
-                }
-            }
-        }
-        let keep = |list: u32| allowed.contains(list as usize);
-        let mut lists = Lists::new();
-        let attrs: Vec<AttrIndex> = self
-            .attrs
-            .iter()
-            .map(|a| a.restricted(&keep, &mut lists))
-            .collect();
-        lists.shrink();
-        let indexed = RuleType::ALL
-            .iter()
-            .copied()
-            .filter(|t| attrs.get(t.index()).is_some_and(|a| !a.is_empty()))
-            .collect();
-        AssetFilter {
-            everything,
-            attrs,
-            indexed,
-        }
-    }
-
-    fn first_visitor<'a>(&'a self, among: &'a GroupSet) -> First<'a> {
-        // The lowest All Assets group in `among`: only lower groups can beat it.
-        let all = self
-            .all_assets
-            .iter()
-            .copied()
-            .find(|g| among.contains(*g as usize));
-        First {
-            lists: &self.lists,
-            among,
-            limit: all.unwrap_or(u32::MAX),
-            all,
-            best: None,
-        }
+        let core = if everything || granting.is_empty() {
+            None
+        } else {
+            Some(Arc::new(self.core.restricted(granting)))
+        };
+        AssetFilter { everything, core }
     }
 }
 
-/// Visits the lists of every key matching a value of `asset` for the attributes `attrs`,
-/// phase by phase; returns `true` when the visitor stopped.
-#[inline]
-fn visit_asset(index: &[AttrIndex], attrs: &[RuleType], asset: &Asset, v: &mut impl Visit) -> bool {
-    (0..3).any(|phase| {
-        attrs.iter().any(|attr| {
-            let values = asset.values(*attr);
-            !values.is_empty()
-                && index
-                    .get(attr.index())
-                    .is_some_and(|ix| values.iter().any(|value| ix.visit(phase, value, v)))
-        })
-    })
+/// The lowest group found.
+#[derive(Clone, Copy)]
+enum Found {
+    AllAssets(u32),
+    Rules(u32),
 }
 
-/// The same for a scan target (its one value, for the attributes of its format).
-#[inline]
-fn visit_target(index: &[AttrIndex], target: &Target, v: &mut impl Visit) -> bool {
-    (0..3).any(|phase| {
-        target.attributes().iter().any(|attr| {
-            match (target.value_for(*attr), index.get(attr.index())) {
-                (Some(value), Some(ix)) => ix.visit(phase, value, v),
-                _ => false,
-            }
-        })
-    })
-}
-
-fn answer(hit: Hit) -> (usize, Membership) {
-    let membership = if hit.rule == u32::MAX {
-        Membership::AllAssets
-    } else {
-        Membership::Rule {
-            rule: hit.rule as usize,
-            term: hit.term as usize,
-        }
-    };
-    (hit.group as usize, membership)
-}
-
-/// Finds the lowest `(group, rule, term)` hit with the group in `among` and below
-/// `limit`.
-struct First<'a> {
-    lists: &'a Lists,
+/// Stops at the first set meeting `among`.
+struct Any<'a> {
+    pool: &'a Pool,
     among: &'a GroupSet,
-    limit: u32,
-    all: Option<u32>,
-    best: Option<Hit>,
 }
 
-impl First<'_> {
-    fn bound(&self) -> u32 {
-        self.best.map_or(self.limit, |b| b.group.saturating_add(1))
+impl Offer for Any<'_> {
+    #[inline]
+    fn offer(&mut self, set: SetView<'_>, holds: impl FnOnce() -> bool) -> bool {
+        self.pool.meets(set, self.among) && holds()
     }
+}
 
-    fn result(&self) -> Option<(usize, Membership)> {
-        match (self.best, self.all) {
-            (Some(hit), _) => Some(answer(hit)),
-            (None, Some(g)) => Some((g as usize, Membership::AllAssets)),
-            (None, None) => None,
+/// Keeps the lowest group of `among` below `best`.
+struct First<'a> {
+    pool: &'a Pool,
+    among: &'a GroupSet,
+    best: u32,
+}
+
+impl Offer for First<'_> {
+    #[inline]
+    fn offer(&mut self, set: SetView<'_>, holds: impl FnOnce() -> bool) -> bool {
+        if let Some(g) = self.pool.first_common(set, self.among, self.best) {
+            if holds() {
+                self.best = g;
+            }
         }
+        // Nothing is below group 0.
+        self.best == 0
     }
 }
 
-impl Visit for First<'_> {
-    #[inline]
-    fn wants(&mut self, list: u32) -> bool {
-        // Lists are sorted by group with one hit per group: a list whose first hit is not
-        // below the best so far cannot improve it.
-        self.lists
-            .get(list)
-            .first()
-            .is_some_and(|h| h.group < self.limit && self.best.is_none_or(|b| *h < b))
-    }
+/// Collects every group.
+struct Union<'a> {
+    pool: &'a Pool,
+    out: GroupSet,
+}
 
-    #[inline]
-    fn visit(&mut self, list: u32) -> bool {
-        let bound = self.bound();
-        for hit in self.lists.get(list) {
-            if hit.group >= bound {
-                break;
-            }
-            if self.among.contains(hit.group as usize) {
-                if self.best.is_none_or(|b| *hit < b) {
-                    self.best = Some(*hit);
-                }
-                break;
-            }
+impl Offer for Union<'_> {
+    fn offer(&mut self, set: SetView<'_>, holds: impl FnOnce() -> bool) -> bool {
+        if holds() {
+            self.pool.union_into(set, &mut self.out);
         }
         false
     }
 }
 
-/// Collects every hit.
-struct Collect<'a> {
-    lists: &'a Lists,
-    hits: Vec<Hit>,
-}
+/// Stops at the first key (in a filter's index every key is the subject's).
+struct AnyKey;
 
-impl Visit for Collect<'_> {
-    fn wants(&mut self, _list: u32) -> bool {
-        true
-    }
-
-    fn visit(&mut self, list: u32) -> bool {
-        self.hits.extend_from_slice(self.lists.get(list));
-        false
+impl Offer for AnyKey {
+    #[inline]
+    fn offer(&mut self, set: SetView<'_>, holds: impl FnOnce() -> bool) -> bool {
+        (set.base != SetId::EMPTY || !set.plus.is_empty()) && holds()
     }
 }
 
 /// Whether some group of one subject's granted set contains an asset: the per-row test
 /// of a list endpoint, compiled by [`GroupIndex::filter`].
 ///
-/// It holds its own copy of the index's structures restricted to the keys (addresses,
-/// names, patterns, ids) of the granted groups, with intervals merged; a check stops at
-/// the first key that matches. Allocation-free. Owned, `Send + Sync`: build it once per
-/// subject and permission and keep it as long as the policy.
-#[derive(Debug)]
+/// It holds its own index of the keys (addresses, names, patterns, ids) of the granted
+/// groups, with intervals merged; a check stops at the first key that matches.
+/// Allocation-free. Owned, `Send + Sync`, cheap to clone: build it once per subject and
+/// permission and keep it as long as the policy.
+#[derive(Debug, Clone)]
 pub struct AssetFilter {
     everything: bool,
-    attrs: Vec<AttrIndex>,
-    indexed: Vec<RuleType>,
+    core: Option<Arc<Core>>,
 }
 
 impl AssetFilter {
-    /// Whether a granted group contains `asset` (exactly: `first_containing(asset,
-    /// granting).is_some()`).
+    /// Whether a granted group contains `asset` (exactly:
+    /// `first_containing(asset, granting).is_some()`).
     #[must_use]
     #[inline]
     pub fn allows(&self, asset: &Asset) -> bool {
-        self.everything || visit_asset(&self.attrs, &self.indexed, asset, &mut Stop)
+        self.everything
+            || self
+                .core
+                .as_ref()
+                .is_some_and(|core| core.walk_asset(asset, &mut AnyKey))
     }
 
     /// Whether a granted group contains the scan target `target` (exactly:
     /// `first_containing_target(target, granting).is_some()`).
     #[must_use]
     pub fn allows_target(&self, target: &Target) -> bool {
-        self.everything || visit_target(&self.attrs, target, &mut Stop)
+        self.everything
+            || self
+                .core
+                .as_ref()
+                .is_some_and(|core| core.walk_target(target, &mut AnyKey))
     }
 
     /// Whether every asset is allowed (an All Assets group is granted).
@@ -707,22 +915,6 @@ impl AssetFilter {
     /// [`GroupIndex::heap_bytes`]).
     #[must_use]
     pub fn heap_bytes(&self) -> usize {
-        self.attrs.capacity() * size_of::<AttrIndex>()
-            + self.attrs.iter().map(AttrIndex::heap_bytes).sum::<usize>()
-    }
-}
-
-/// Stops at the first matching key.
-struct Stop;
-
-impl Visit for Stop {
-    #[inline]
-    fn wants(&mut self, _list: u32) -> bool {
-        true
-    }
-
-    #[inline]
-    fn visit(&mut self, _list: u32) -> bool {
-        true
+        self.core.as_ref().map_or(0, |core| core.heap_bytes())
     }
 }

@@ -1,7 +1,8 @@
 //! The principal index: which groups grant a user a permission.
 
+use super::hash::FxMap;
+use super::pool::to_u32;
 use super::set::GroupSet;
-use super::tables::{FxMap, to_u32};
 use crate::access::group::AccessGroup;
 use crate::access::principal::{AccessPermissions, PrincipalKind};
 

@@ -192,6 +192,12 @@ impl GroupSet {
         self.words.iter().zip(&other.words).any(|(a, b)| a & b != 0)
     }
 
+    /// The bitset's words (bit `p % 64` of word `p / 64` is position `p`).
+    #[inline]
+    pub(crate) fn words(&self) -> &[u64] {
+        &self.words
+    }
+
     /// Heap bytes held.
     pub(crate) fn heap_bytes(&self) -> usize {
         self.words.capacity() * 8

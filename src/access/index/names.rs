@@ -1,0 +1,461 @@
+//! Name patterns (`starts`, `ends`, `match`) of one attribute, all groups together, in one
+//! Aho–Corasick automaton: one pass over a value finds every pattern piece it contains,
+//! whatever the number of patterns, in time linear in the value's length plus the matches.
+//!
+//! - a `starts` term is a piece that must match at the start of the value, an `ends` term
+//!   one that must match at its end, a `match` term with one literal piece (`*.corp.com`,
+//!   `web*`) a piece that may match anywhere (`match` is unanchored);
+//! - a `match` term with several pieces (`web*corp`) is filed under its rarest piece (the
+//!   one fewest such patterns share); when a value contains that piece, the pattern is
+//!   a candidate, checked with the reference matcher only if its groups could still
+//!   change the answer (they meet the subject's granting set, or precede the best group
+//!   found so far);
+//! - a pattern of only `*` matches every value.
+//!
+//! Each piece leads to three keys (anywhere, at the start, at the end) and to its candidate
+//! patterns; each key to an interned group set and its hits (`keys.rs`).
+
+use aho_corasick::automaton::Automaton;
+use aho_corasick::nfa::{contiguous, noncontiguous};
+use aho_corasick::{Anchored, MatchKind, Span, dfa};
+
+use super::Offer;
+use super::hash::FxMap;
+use super::keys::{Hits, Keyed, group_by_key};
+use super::pool::{Pool, to_u32};
+use crate::access::term::contains_pattern;
+
+/// A name term: its kind and its normalized text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum NameTerm<'a> {
+    Starts(&'a str),
+    Ends(&'a str),
+    Match(&'a str),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    /// `text[a..b]`: the piece.
+    text: (u32, u32),
+    anywhere: Keyed,
+    start: Keyed,
+    end: Keyed,
+    /// `candidates[a..b]`: the multi-piece patterns filed under this piece.
+    candidates: (u32, u32),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Multi {
+    /// `text[a..b]`: the pattern.
+    text: (u32, u32),
+    key: Keyed,
+}
+
+/// Pattern bytes up to which the automaton is a DFA (one table lookup per byte; at most
+/// this many states × 256 classes × 4 bytes, in practice a few classes); past it, a
+/// contiguous NFA (failure transitions, far smaller).
+const DFA_BYTES: usize = 16 * 1024;
+
+/// The automaton over every piece (`aho-corasick`'s, driven byte by byte here so that a
+/// match costs a few loads rather than a call into its iterator).
+#[derive(Debug)]
+enum Machine {
+    Dfa(dfa::DFA),
+    Nfa(contiguous::NFA),
+}
+
+impl Machine {
+    fn build(pieces: &[&str]) -> Option<Machine> {
+        let nfa = noncontiguous::Builder::new()
+            .match_kind(MatchKind::Standard)
+            .build(pieces)
+            .ok()?;
+        let bytes: usize = pieces.iter().map(|p| p.len()).sum();
+        if bytes <= DFA_BYTES {
+            if let Ok(dfa) = dfa::Builder::new().build_from_noncontiguous(&nfa) {
+                return Some(Machine::Dfa(dfa));
+            }
+        }
+        contiguous::Builder::new()
+            .build_from_noncontiguous(&nfa)
+            .ok()
+            .map(Machine::Nfa)
+    }
+
+    #[inline]
+    fn scan(&self, value: &[u8], f: impl FnMut(u32, usize, usize) -> bool) -> bool {
+        match self {
+            Machine::Dfa(a) => scan(a, value, f),
+            Machine::Nfa(a) => scan(a, value, f),
+        }
+    }
+
+    fn memory_usage(&self) -> usize {
+        match self {
+            Machine::Dfa(a) => a.memory_usage(),
+            Machine::Nfa(a) => a.memory_usage(),
+        }
+    }
+}
+
+/// Every occurrence of every piece in `value`, as `f(piece, start, end)`: one transition
+/// per byte, a match state listing every piece ending there (Standard semantics); from the
+/// start state, the automaton's prefilter (`memchr` on the pieces' rare bytes) skips to
+/// the next place a piece could begin, so a value with no piece costs a few vector scans.
+#[inline]
+fn scan<A: Automaton>(a: &A, value: &[u8], mut f: impl FnMut(u32, usize, usize) -> bool) -> bool {
+    let Ok(mut state) = a.start_state(Anchored::No) else {
+        return false;
+    };
+    let prefilter = a.prefilter();
+    let mut at: usize = 0;
+    loop {
+        if a.is_special(state) {
+            if a.is_match(state) {
+                for k in 0..a.match_len(state) {
+                    let piece = a.match_pattern(state, k);
+                    let start = at.saturating_sub(a.pattern_len(piece));
+                    if f(to_u32(piece.as_usize()), start, at) {
+                        return true;
+                    }
+                }
+            } else if let Some(prefilter) = prefilter {
+                // Special and not a match: the start state (the only other kind here).
+                match prefilter
+                    .find_in(value, Span::from(at..value.len()))
+                    .into_option()
+                {
+                    None => return false,
+                    Some(next) if next > at => {
+                        at = next;
+                        continue;
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        let Some(byte) = value.get(at) else {
+            return false;
+        };
+        state = a.next_state(Anchored::No, state, *byte);
+        at += 1;
+    }
+}
+
+/// The name patterns of one attribute.
+#[derive(Debug, Default)]
+pub(super) struct Patterns {
+    automaton: Option<Machine>,
+    pieces: Vec<Piece>,
+    candidates: Vec<u32>,
+    multis: Vec<Multi>,
+    text: String,
+    /// Patterns of only `*`.
+    always: Option<Keyed>,
+}
+
+/// Pieces recently seen in the value being scanned: a piece found again adds nothing to
+/// its "anywhere" key or its candidates.
+struct Seen([u32; 32]);
+
+impl Seen {
+    fn first_time(&mut self, piece: u32) -> bool {
+        let slot = self.0.get_mut(piece as usize % 32);
+        match slot {
+            Some(s) if *s == piece.wrapping_add(1) => false,
+            Some(s) => {
+                *s = piece.wrapping_add(1);
+                true
+            }
+            None => true,
+        }
+    }
+}
+
+/// The distinct pieces of one attribute's patterns, numbered in first-seen order, each with
+/// its hits anywhere, at the start and at the end.
+#[derive(Default)]
+struct PieceSet<'a> {
+    ids: FxMap<&'a str, usize>,
+    texts: Vec<&'a str>,
+    hits: Vec<[Vec<(u32, u32)>; 3]>,
+}
+
+impl<'a> PieceSet<'a> {
+    fn id(&mut self, text: &'a str) -> usize {
+        *self.ids.entry(text).or_insert_with(|| {
+            self.texts.push(text);
+            self.hits.push([Vec::new(), Vec::new(), Vec::new()]);
+            self.texts.len() - 1
+        })
+    }
+}
+
+/// Lowers `best` to `found`, if lower.
+pub(super) fn lower(best: &mut Option<u32>, found: Option<u32>) {
+    if let Some(o) = found {
+        *best = Some(best.map_or(o, |b| b.min(o)));
+    }
+}
+
+impl Patterns {
+    /// Builds from `(term, (group, ordinal))` pairs.
+    pub(super) fn build(
+        terms: &[(NameTerm<'_>, (u32, u32))],
+        pool: &mut Pool,
+        hits: &mut Hits,
+    ) -> Patterns {
+        let mut out = Patterns::default();
+        if terms.is_empty() {
+            return out;
+        }
+        // Sort the terms into per-piece keys, multi-piece patterns and `*`.
+        let mut pieces = PieceSet::default();
+        let mut always = Vec::new();
+        let mut multi_pairs: Vec<(&str, (u32, u32))> = Vec::new();
+        for &(term, hit) in terms {
+            let (text, slot) = match term {
+                NameTerm::Starts(t) => (t, 1),
+                NameTerm::Ends(t) => (t, 2),
+                NameTerm::Match(p) => {
+                    let mut parts = p.split('*').filter(|s| !s.is_empty());
+                    match (parts.next(), parts.next()) {
+                        (None, _) => {
+                            always.push(hit);
+                            continue;
+                        }
+                        (Some(one), None) => (one, 0),
+                        (Some(_), Some(_)) => {
+                            multi_pairs.push((p, hit));
+                            continue;
+                        }
+                    }
+                }
+            };
+            let id = pieces.id(text);
+            if let Some(list) = pieces.hits.get_mut(id).and_then(|h| h.get_mut(slot)) {
+                list.push(hit);
+            }
+        }
+        // Multi-piece patterns: each under the piece fewest of them share (then the longest).
+        let multis = group_by_key(&multi_pairs);
+        let mut shared: FxMap<&str, u32> = FxMap::default();
+        for (pattern, _) in &multis {
+            let mut distinct: Vec<&str> = pattern.split('*').filter(|s| !s.is_empty()).collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            for piece in distinct {
+                *shared.entry(piece).or_insert(0) += 1;
+            }
+        }
+        let mut filed: Vec<(usize, u32)> = Vec::with_capacity(multis.len());
+        for (pattern, mut pattern_hits) in multis {
+            let anchor = pattern
+                .split('*')
+                .filter(|s| !s.is_empty())
+                .min_by_key(|piece| {
+                    (
+                        shared.get(piece).copied().unwrap_or(0),
+                        usize::MAX - piece.len(),
+                    )
+                });
+            let Some(anchor) = anchor else { continue };
+            let id = to_u32(out.multis.len());
+            let start = to_u32(out.text.len());
+            out.text.push_str(pattern);
+            out.multis.push(Multi {
+                text: (start, to_u32(out.text.len())),
+                key: hits.key(&mut pattern_hits, pool),
+            });
+            filed.push((pieces.id(anchor), id));
+        }
+        filed.sort_unstable();
+        out.always = (!always.is_empty()).then(|| hits.key(&mut always, pool));
+        // The pieces' keys and candidate lists, by piece id.
+        let mut next = filed.iter().peekable();
+        let PieceSet {
+            texts,
+            hits: piece_hits,
+            ..
+        } = pieces;
+        for (id, [anywhere, start, end]) in piece_hits.into_iter().enumerate() {
+            let first = to_u32(out.candidates.len());
+            while let Some((_, multi)) = next.next_if(|(piece, _)| *piece == id) {
+                out.candidates.push(*multi);
+            }
+            let mut key = |mut list: Vec<(u32, u32)>| hits.key(&mut list, pool);
+            let text = texts.get(id).copied().unwrap_or_default();
+            let start_at = to_u32(out.text.len());
+            out.text.push_str(text);
+            out.pieces.push(Piece {
+                text: (start_at, to_u32(out.text.len())),
+                anywhere: key(anywhere),
+                start: key(start),
+                end: key(end),
+                candidates: (first, to_u32(out.candidates.len())),
+            });
+        }
+        if !texts.is_empty() {
+            // The build fails only past 2^31 automaton states (gigabytes of distinct
+            // pieces); the pieces are then searched one by one, exact but slow.
+            out.automaton = Machine::build(&texts);
+        }
+        out.pieces.shrink_to_fit();
+        out.candidates.shrink_to_fit();
+        out.multis.shrink_to_fit();
+        out.text.shrink_to_fit();
+        out
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.pieces.is_empty() && self.always.is_none()
+    }
+
+    fn multi_holds(&self, multi: Multi, value: &str) -> bool {
+        self.text
+            .get(multi.text.0 as usize..multi.text.1 as usize)
+            .is_some_and(|pattern| contains_pattern(pattern, value))
+    }
+
+    /// Calls `f(piece, start, end)` for every occurrence of a piece in `value`; stops when
+    /// `f` returns `true` and returns whether it did.
+    #[inline]
+    fn occurrences(&self, value: &str, mut f: impl FnMut(u32, usize, usize) -> bool) -> bool {
+        if let Some(automaton) = &self.automaton {
+            return automaton.scan(value.as_bytes(), f);
+        }
+        // Without the automaton: each piece searched for on its own. Its first occurrence
+        // is the one that can start the value; one at the end is reported too.
+        for (id, piece) in self.pieces.iter().enumerate() {
+            let Some(text) = self.text.get(piece.text.0 as usize..piece.text.1 as usize) else {
+                continue;
+            };
+            let id = to_u32(id);
+            if let Some(at) = value.find(text) {
+                if f(id, at, at + text.len()) {
+                    return true;
+                }
+                let last = value.len() - text.len();
+                if at != last && value.ends_with(text) && f(id, last, value.len()) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// Offers the keys `value` reaches; returns `true` when `offer` stopped.
+    #[inline]
+    pub(super) fn visit(&self, value: &str, offer: &mut impl Offer) -> bool {
+        if let Some(always) = self.always {
+            if offer.offer(always.view(), || true) {
+                return true;
+            }
+        }
+        let mut seen = Seen([0; 32]);
+        self.occurrences(value, |id, start, end| {
+            let Some(piece) = self.pieces.get(id as usize) else {
+                return false;
+            };
+            if start == 0 && offer.offer(piece.start.view(), || true) {
+                return true;
+            }
+            if end == value.len() && offer.offer(piece.end.view(), || true) {
+                return true;
+            }
+            if !seen.first_time(id) {
+                return false;
+            }
+            if offer.offer(piece.anywhere.view(), || true) {
+                return true;
+            }
+            let (a, b) = piece.candidates;
+            for multi in self
+                .candidates
+                .get(a as usize..b as usize)
+                .unwrap_or_default()
+            {
+                let Some(&m) = self.multis.get(*multi as usize) else {
+                    continue;
+                };
+                if offer.offer(m.key.view(), || self.multi_holds(m, value)) {
+                    return true;
+                }
+            }
+            false
+        })
+    }
+
+    /// The lowest ordinal of group `g`'s terms that match `value`, if lower than `best`
+    /// (a multi-piece pattern is verified only when it would be).
+    pub(super) fn lowest(
+        &self,
+        value: &str,
+        g: u32,
+        hits: &Hits,
+        best: Option<u32>,
+    ) -> Option<u32> {
+        let mut best = best;
+        if let Some(always) = self.always {
+            lower(&mut best, hits.lowest(always, g));
+        }
+        self.occurrences(value, |id, start, end| {
+            if let Some(piece) = self.pieces.get(id as usize) {
+                if start == 0 {
+                    lower(&mut best, hits.lowest(piece.start, g));
+                }
+                if end == value.len() {
+                    lower(&mut best, hits.lowest(piece.end, g));
+                }
+                lower(&mut best, hits.lowest(piece.anywhere, g));
+                let (a, b) = piece.candidates;
+                for multi in self
+                    .candidates
+                    .get(a as usize..b as usize)
+                    .unwrap_or_default()
+                {
+                    let Some(&m) = self.multis.get(*multi as usize) else {
+                        continue;
+                    };
+                    let o = hits.lowest(m.key, g);
+                    if o.is_some_and(|o| best.is_none_or(|b| o < b)) && self.multi_holds(m, value) {
+                        lower(&mut best, o);
+                    }
+                }
+            }
+            false
+        });
+        best
+    }
+
+    /// Every key with the term it stands for (for building a filter).
+    pub(super) fn keys(&self) -> impl Iterator<Item = (NameTerm<'_>, Keyed)> + '_ {
+        let text = |(a, b): (u32, u32)| self.text.get(a as usize..b as usize).unwrap_or_default();
+        let pieces = self.pieces.iter().flat_map(move |p| {
+            let t = text(p.text);
+            [
+                (NameTerm::Match(t), p.anywhere),
+                (NameTerm::Starts(t), p.start),
+                (NameTerm::Ends(t), p.end),
+            ]
+        });
+        let multis = self
+            .multis
+            .iter()
+            .map(move |m| (NameTerm::Match(text(m.text)), m.key));
+        self.always
+            .map(|k| (NameTerm::Match("*"), k))
+            .into_iter()
+            .chain(pieces)
+            .chain(multis)
+            .filter(|(_, k)| k.set != super::pool::SetId::EMPTY)
+    }
+
+    pub(super) fn heap_bytes(&self) -> usize {
+        self.automaton.as_ref().map_or(0, Machine::memory_usage)
+            + self.pieces.capacity() * size_of::<Piece>()
+            + self.candidates.capacity() * 4
+            + self.multis.capacity() * size_of::<Multi>()
+            + self.text.capacity()
+    }
+}

@@ -1,0 +1,408 @@
+//! Interned group sets: every distinct set of group positions the index files a key under
+//! is stored once, and keys refer to it by a [`SetId`].
+//!
+//! A set is stored as a bitset (one bit per group, `words` machine words) when that is
+//! small or fast enough, else as its sorted members; either way the question the engine
+//! asks, "does it meet the subject's granting set", costs at most one pass over `words`
+//! words or over the members. A [`SetView`] is a pooled set with a small correction (a few
+//! members added, a few removed): the IP tables use it to share one stored set between
+//! neighbouring address intervals (see `ip.rs`).
+
+use super::hash::FxMap;
+use super::set::GroupSet;
+
+/// A set in the pool. [`SetId::EMPTY`] is the empty set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) struct SetId(pub(super) u32);
+
+impl SetId {
+    /// The empty set (never stored).
+    pub(super) const EMPTY: SetId = SetId(0);
+}
+
+/// A pooled set with a correction: `(base ∖ minus) ∪ plus`, where every member of `minus`
+/// is in `base` and no member of `plus` is. Both lists are sorted and short.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct SetView<'a> {
+    pub(super) base: SetId,
+    pub(super) plus: &'a [u32],
+    pub(super) minus: &'a [u32],
+}
+
+impl SetView<'_> {
+    /// The pooled set `id` as it is.
+    pub(super) fn of(id: SetId) -> SetView<'static> {
+        SetView {
+            base: id,
+            plus: &[],
+            minus: &[],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Stored {
+    /// `words` words at this offset of `Pool::words`.
+    Dense(u32),
+    /// Members `start..end` of `Pool::members`.
+    Sparse(u32, u32),
+}
+
+/// The pool of interned sets over a universe of group positions `0..universe`.
+#[derive(Debug, Default)]
+pub(super) struct Pool {
+    /// Words per dense set: `universe.div_ceil(64)`.
+    words_per_set: usize,
+    /// By `SetId`; entry 0 stands for the empty set.
+    sets: Vec<Stored>,
+    words: Vec<u64>,
+    members: Vec<u32>,
+    /// Content hash → sets with that hash (build time only; dropped by `finish`).
+    interned: FxMap<u64, Vec<SetId>>,
+}
+
+/// Largest member count kept sparse: past it a bitset is smaller, or a member scan would
+/// cost more than a pass over the words.
+fn sparse_limit(words: usize) -> usize {
+    (words / 2).max(4)
+}
+
+impl Pool {
+    pub(super) fn new(universe: usize) -> Pool {
+        Pool {
+            words_per_set: universe.div_ceil(64).max(1),
+            sets: vec![Stored::Sparse(0, 0)],
+            ..Pool::default()
+        }
+    }
+
+    /// Words in a bitset of this universe.
+    pub(super) fn words_per_set(&self) -> usize {
+        self.words_per_set
+    }
+
+    /// The id of the set whose bitset is `bits` (`words_per_set` words), storing it if new.
+    pub(super) fn intern_bits(&mut self, bits: &[u64]) -> SetId {
+        let count: u32 = bits.iter().map(|w| w.count_ones()).sum();
+        if count == 0 {
+            return SetId::EMPTY;
+        }
+        let hash = bits.iter().fold(0x9E37_79B9u64, |h, w| {
+            (h.rotate_left(7) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95)
+        });
+        if let Some(found) = self.interned.get(&hash).and_then(|ids| {
+            ids.iter()
+                .copied()
+                .find(|id| self.equals_bits(*id, bits, count as usize))
+        }) {
+            return found;
+        }
+        let stored = if count as usize <= sparse_limit(self.words_per_set) {
+            let start = to_u32(self.members.len());
+            self.members.extend(BitIter::new(bits));
+            Stored::Sparse(start, to_u32(self.members.len()))
+        } else {
+            let start = to_u32(self.words.len());
+            self.words.extend_from_slice(bits);
+            self.words.resize(start as usize + self.words_per_set, 0);
+            Stored::Dense(start)
+        };
+        let id = SetId(to_u32(self.sets.len()));
+        self.sets.push(stored);
+        self.interned.entry(hash).or_default().push(id);
+        id
+    }
+
+    /// The id of the set of `members` (sorted, distinct, in the universe).
+    pub(super) fn intern_members(&mut self, members: &[u32]) -> SetId {
+        let mut bits = vec![0u64; self.words_per_set];
+        for m in members {
+            if let Some(w) = bits.get_mut(*m as usize / 64) {
+                *w |= 1u64 << (m % 64);
+            }
+        }
+        self.intern_bits(&bits)
+    }
+
+    fn equals_bits(&self, id: SetId, bits: &[u64], count: usize) -> bool {
+        match self.sets.get(id.0 as usize) {
+            Some(Stored::Dense(at)) => self.dense(*at) == bits,
+            Some(Stored::Sparse(a, b)) => {
+                let members = self.sparse(*a, *b);
+                members.len() == count
+                    && members.iter().all(|m| {
+                        bits.get(*m as usize / 64)
+                            .is_some_and(|w| w & (1u64 << (m % 64)) != 0)
+                    })
+            }
+            None => false,
+        }
+    }
+
+    /// Drops the build-time interning table.
+    pub(super) fn finish(&mut self) {
+        self.interned = FxMap::default();
+        self.sets.shrink_to_fit();
+        self.words.shrink_to_fit();
+        self.members.shrink_to_fit();
+    }
+
+    /// The number of stored sets (for statistics).
+    pub(super) fn len(&self) -> usize {
+        self.sets.len() - 1
+    }
+
+    #[inline]
+    fn dense(&self, at: u32) -> &[u64] {
+        let at = at as usize;
+        self.words
+            .get(at..at + self.words_per_set)
+            .unwrap_or_default()
+    }
+
+    #[inline]
+    fn sparse(&self, a: u32, b: u32) -> &[u32] {
+        self.members.get(a as usize..b as usize).unwrap_or_default()
+    }
+
+    #[inline]
+    fn stored(&self, id: SetId) -> Option<Stored> {
+        if id == SetId::EMPTY {
+            return None;
+        }
+        self.sets.get(id.0 as usize).copied()
+    }
+
+    /// Whether the set meets `among`.
+    #[inline]
+    pub(super) fn meets(&self, view: SetView<'_>, among: &GroupSet) -> bool {
+        if view.plus.iter().any(|g| among.contains(*g as usize)) {
+            return true;
+        }
+        match self.stored(view.base) {
+            None => false,
+            Some(Stored::Sparse(a, b)) => {
+                let members = self.sparse(a, b);
+                if view.minus.is_empty() {
+                    members.iter().any(|g| among.contains(*g as usize))
+                } else {
+                    members.iter().any(|g| {
+                        among.contains(*g as usize) && view.minus.binary_search(g).is_err()
+                    })
+                }
+            }
+            Some(Stored::Dense(at)) => {
+                let words = self.dense(at);
+                let among = among.words();
+                if view.minus.is_empty() {
+                    // Branch-free: the compiler vectorizes the fold.
+                    words
+                        .iter()
+                        .zip(among)
+                        .fold(0u64, |acc, (a, b)| acc | (a & b))
+                        != 0
+                } else {
+                    // Every removed member is in the base: the base meets `among` outside
+                    // `minus` when it meets it in more places than `minus` does.
+                    let common: u32 = words
+                        .iter()
+                        .zip(among)
+                        .map(|(a, b)| (a & b).count_ones())
+                        .sum();
+                    let removed = view
+                        .minus
+                        .iter()
+                        .filter(|g| contains_word(among, **g))
+                        .count();
+                    common as usize > removed
+                }
+            }
+        }
+    }
+
+    /// The lowest member of the set that is in `among` and below `below`.
+    pub(super) fn first_common(
+        &self,
+        view: SetView<'_>,
+        among: &GroupSet,
+        below: u32,
+    ) -> Option<u32> {
+        let from_plus = view
+            .plus
+            .iter()
+            .copied()
+            .find(|g| *g < below && among.contains(*g as usize));
+        let limit = from_plus.unwrap_or(below);
+        let from_base = match self.stored(view.base) {
+            None => None,
+            Some(Stored::Sparse(a, b)) => self
+                .sparse(a, b)
+                .iter()
+                .copied()
+                .take_while(|g| *g < limit)
+                .find(|g| among.contains(*g as usize) && view.minus.binary_search(g).is_err()),
+            Some(Stored::Dense(at)) => {
+                let words = self.dense(at);
+                let among = among.words();
+                let last_word = (limit as usize).div_ceil(64).min(words.len());
+                let mut found = None;
+                for (w, (a, b)) in words.iter().zip(among).take(last_word).enumerate() {
+                    let mut x = a & b;
+                    if x == 0 {
+                        continue;
+                    }
+                    for m in view.minus {
+                        if *m as usize / 64 == w {
+                            x &= !(1u64 << (m % 64));
+                        }
+                    }
+                    if x != 0 {
+                        let g = to_u32(w * 64) + x.trailing_zeros();
+                        found = (g < limit).then_some(g);
+                        break;
+                    }
+                }
+                found
+            }
+        };
+        match (from_plus, from_base) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Adds every member of the set to `out`.
+    pub(super) fn union_into(&self, view: SetView<'_>, out: &mut GroupSet) {
+        let mut add = |g: u32| {
+            if view.minus.binary_search(&g).is_err() {
+                out.insert(g as usize);
+            }
+        };
+        match self.stored(view.base) {
+            None => {}
+            Some(Stored::Sparse(a, b)) => self.sparse(a, b).iter().copied().for_each(&mut add),
+            Some(Stored::Dense(at)) => BitIter::new(self.dense(at)).for_each(&mut add),
+        }
+        for g in view.plus {
+            out.insert(*g as usize);
+        }
+    }
+
+    pub(super) fn heap_bytes(&self) -> usize {
+        self.sets.capacity() * size_of::<Stored>()
+            + self.words.capacity() * 8
+            + self.members.capacity() * 4
+            + self.interned.capacity() * (size_of::<(u64, Vec<SetId>)>() + 1)
+    }
+}
+
+#[inline]
+fn contains_word(words: &[u64], g: u32) -> bool {
+    words
+        .get(g as usize / 64)
+        .is_some_and(|w| w & (1u64 << (g % 64)) != 0)
+}
+
+/// The positions of the set bits of a bitset, ascending.
+pub(super) struct BitIter<'a> {
+    words: &'a [u64],
+    at: usize,
+    rest: u64,
+}
+
+impl<'a> BitIter<'a> {
+    pub(super) fn new(words: &'a [u64]) -> BitIter<'a> {
+        BitIter {
+            words,
+            at: 0,
+            rest: words.first().copied().unwrap_or(0),
+        }
+    }
+}
+
+impl Iterator for BitIter<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        while self.rest == 0 {
+            self.at += 1;
+            self.rest = *self.words.get(self.at)?;
+        }
+        let bit = self.rest.trailing_zeros();
+        self.rest &= self.rest - 1;
+        Some(to_u32(self.at * 64) + bit)
+    }
+}
+
+/// Positions and counts fit in `u32` (5,000 groups × 1,000 rules × 100,000 terms is over
+/// that only for groups no server accepts; they saturate).
+pub(super) fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(members: &[usize]) -> GroupSet {
+        members.iter().copied().collect()
+    }
+
+    #[test]
+    fn interning_shares_equal_sets_in_both_forms() {
+        let mut pool = Pool::new(300);
+        let small = pool.intern_members(&[3, 200]);
+        assert_eq!(pool.intern_members(&[3, 200]), small);
+        let big: Vec<u32> = (0..300).step_by(2).collect();
+        let dense = pool.intern_members(&big);
+        assert_eq!(pool.intern_members(&big), dense);
+        assert_ne!(small, dense);
+        assert_eq!(pool.intern_members(&[]), SetId::EMPTY);
+        assert_eq!(pool.len(), 2);
+        assert!(matches!(pool.stored(small), Some(Stored::Sparse(..))));
+        assert!(matches!(pool.stored(dense), Some(Stored::Dense(..))));
+    }
+
+    #[test]
+    fn views_answer_as_the_set_they_stand_for() {
+        let mut pool = Pool::new(300);
+        let big: Vec<u32> = (0..300).step_by(2).collect();
+        let cases = [
+            (pool.intern_members(&big), &[4, 250][..]),
+            (pool.intern_members(&[4, 10, 250]), &[4, 250][..]),
+            (SetId::EMPTY, &[][..]),
+        ];
+        for (base, minus) in cases {
+            let view = SetView {
+                base,
+                plus: &[7, 299],
+                minus,
+            };
+            let mut expected = GroupSet::new();
+            pool.union_into(SetView::of(base), &mut expected);
+            expected.remove(4);
+            expected.remove(250);
+            expected.insert(7);
+            expected.insert(299);
+            let mut got = GroupSet::new();
+            pool.union_into(view, &mut got);
+            assert_eq!(got, expected);
+            for among in [
+                set(&[4]),
+                set(&[250, 4]),
+                set(&[10]),
+                set(&[7]),
+                set(&[299]),
+                set(&[5, 251]),
+                set(&[]),
+                set(&[4, 250, 12]),
+            ] {
+                let truth = expected.intersects(&among);
+                assert_eq!(pool.meets(view, &among), truth, "{among:?}");
+                let first = expected.intersection(&among).first().map(|g| g as u32);
+                assert_eq!(pool.first_common(view, &among, u32::MAX), first);
+                assert_eq!(pool.first_common(view, &among, 8), first.filter(|g| *g < 8));
+            }
+        }
+    }
+}
