@@ -38,7 +38,7 @@ use std::sync::Arc;
 use self::ip::{GroupIntervals, IpTable};
 use self::keys::{Hits, Scalar, ScalarTable, StrTable};
 use self::names::{NameTerm, Patterns, lower};
-use self::pool::{Pool, SetId, SetView, to_u32};
+use self::pool::{Among, Pool, SetId, SetView, to_u32};
 use self::principals::Principals;
 use super::asset::{Asset, Target};
 use super::groups::AccessGroups;
@@ -225,6 +225,7 @@ impl Core {
     /// The same structures restricted to the keys whose set meets `among`, every key
     /// filed under the one group 0.
     fn restricted(&self, among: &GroupSet) -> Core {
+        let among = &Among::new(among);
         let keep = |set: SetView<'_>| self.pool.meets(set, among);
         let raw: Vec<Raw<'_>> = self
             .attrs
@@ -545,17 +546,18 @@ impl GroupIndex {
 
     #[inline]
     fn any_where(&self, among: &GroupSet, walk: impl FnOnce(&Core, &mut Any<'_>) -> bool) -> bool {
+        let among = Among::new(among);
         if among.is_empty() {
             return false;
         }
-        if self.all_assets.iter().any(|g| among.contains(*g as usize)) {
+        if self.all_assets.iter().any(|g| among.contains(*g)) {
             return true;
         }
         walk(
             &self.core,
             &mut Any {
                 pool: &self.core.pool,
-                among,
+                among: &among,
             },
         )
     }
@@ -635,6 +637,7 @@ impl GroupIndex {
         among: &GroupSet,
         walk: impl FnOnce(&Core, &mut First<'_>),
     ) -> Option<Found> {
+        let among = Among::new(among);
         if among.is_empty() {
             return None;
         }
@@ -643,10 +646,10 @@ impl GroupIndex {
             .all_assets
             .iter()
             .copied()
-            .find(|g| among.contains(*g as usize));
+            .find(|g| among.contains(*g));
         let mut first = First {
             pool: &self.core.pool,
-            among,
+            among: &among,
             best: all.unwrap_or(u32::MAX),
         };
         walk(&self.core, &mut first);
@@ -813,7 +816,7 @@ enum Found {
 /// Stops at the first set meeting `among`.
 struct Any<'a> {
     pool: &'a Pool,
-    among: &'a GroupSet,
+    among: &'a Among<'a>,
 }
 
 impl Offer for Any<'_> {
@@ -826,7 +829,7 @@ impl Offer for Any<'_> {
 /// Keeps the lowest group of `among` below `best`.
 struct First<'a> {
     pool: &'a Pool,
-    among: &'a GroupSet,
+    among: &'a Among<'a>,
     best: u32,
 }
 
