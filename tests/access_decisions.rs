@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use scangate::access::{
     AccessGroup, AccessGroupType, AccessPermissions, Asset, AssetValue, Grant, Membership,
     Operator, Principal, PrincipalKind, ReferenceMatcher, Rule, RuleType, Target, TargetError,
-    Term,
+    Term, TermError,
 };
 
 fn rows(file: &str) -> Vec<(usize, Vec<String>)> {
@@ -275,7 +275,14 @@ fn target_parsing() {
     assert!(matches!(err("fe80::1%eth0"), TargetError::BadIpv6(_)));
     assert!(matches!(err("bad name"), TargetError::BadName(_)));
     assert!(matches!(err("a..b"), TargetError::BadName(_)));
-    assert!(matches!(err(&"a".repeat(64)), TargetError::BadName(_)));
+    // A label over 63 characters is refused for its length, naming it.
+    assert!(matches!(
+        err(&"a".repeat(64)),
+        TargetError::TooLong {
+            reason: TermError::LabelTooLong { chars: 64, .. },
+            ..
+        }
+    ));
     assert_eq!(
         err("web01!").to_string(),
         "scan target `web01!` is not a host name (letters, digits, `-` and `_` in dot-separated labels of 1-63 characters, at most 253 in all)"

@@ -157,3 +157,94 @@ fn validate_reports_every_problem_with_its_location() {
     );
     assert!(stdout.contains("duplicate: "), "{stdout}");
 }
+
+/// Runs `check --requests -` with `input` on standard input.
+fn run_stdin(input: String) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(binary())
+        .args(["check", "--policy", POLICY, "--requests", "-"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()).unwrap());
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    output
+}
+
+#[test]
+fn over_long_asset_values_and_targets_are_denied_naming_the_attribute() {
+    let big = "a".repeat(100 * 1024);
+    // 253 characters: under `.web.corp.example.com`, which alice may view.
+    let at = format!(
+        "{}.{}.{}.{}.web.corp.example.com",
+        "a".repeat(63),
+        "b".repeat(63),
+        "c".repeat(63),
+        "d".repeat(40)
+    );
+    assert_eq!(at.len(), 253);
+    let asset = |attribute: &str, value: &str| {
+        format!(
+            r#"{{"subject": {{"user": "alice"}}, "action": "asset.view", "resource": {{"asset": {{"{attribute}": ["{value}"]}}}}}}"#
+        )
+    };
+    let input = [
+        asset("fqdn", &big),
+        asset("hostname", &big),
+        asset("operating_system", &big),
+        format!(
+            r#"{{"subject": {{"user": "alice"}}, "action": "scan.run", "resource": {{"targets": ["{big}"]}}}}"#
+        ),
+        asset("fqdn", &at),
+        asset("fqdn", &format!("{at}.")),
+        asset("fqdn", &format!("x{at}")),
+    ]
+    .join("\n");
+    let output = run_stdin(input);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let answers = lines(&output);
+    let decisions: Vec<&str> = answers
+        .iter()
+        .map(|a| a["decision"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        decisions,
+        ["deny", "deny", "deny", "deny", "allow", "allow", "deny"]
+    );
+    let cut = format!("{}…", "a".repeat(64));
+    for (answer, expected) in answers.iter().zip([
+        format!(
+            "asset attribute `fqdn` value `{cut}`: name is 102400 characters long, over 253"
+        ),
+        format!(
+            "asset attribute `hostname` value `{cut}`: name is 102400 characters long, over 253"
+        ),
+        format!(
+            "asset attribute `operating_system` value `{cut}`: value is 102400 characters long, over 1024"
+        ),
+        format!("scan target `{cut}`: name is 102400 characters long, over 253"),
+    ]) {
+        let error = answer["error"].as_str().unwrap();
+        assert!(
+            error.starts_with(&format!("invalid request: {expected} at line 1 column ")),
+            "{error}"
+        );
+    }
+    assert_eq!(answers[4]["object"]["access_group"]["name"], "Web servers");
+    assert!(
+        answers[6]["error"]
+            .as_str()
+            .unwrap()
+            .contains("name is 254 characters long, over 253")
+    );
+}

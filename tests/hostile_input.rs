@@ -450,6 +450,18 @@ fn megabyte_strings_in_requests() {
         ),
         (
             format!(
+                r#"{{"subject": {{}}, "action": "asset.view", "resource": {{"asset": {{"fqdn": ["{big}"]}}}}}}"#
+            ),
+            "asset attribute `fqdn` value `",
+        ),
+        (
+            format!(
+                r#"{{"subject": {{}}, "action": "asset.view", "resource": {{"asset": {{"operating_system": ["{big}"]}}}}}}"#
+            ),
+            "asset attribute `operating_system` value `",
+        ),
+        (
+            format!(
                 r#"{{"subject": {{}}, "action": "scan.run", "resource": {{"targets": ["{big}"]}}}}"#
             ),
             "scan target `",
@@ -463,6 +475,12 @@ fn megabyte_strings_in_requests() {
         (
             format!(
                 r#"{{"subject": {{}}, "action": "access_group.create", "resource": {{"access_group_draft": {{"name": "g", "rules": [{{"type": "ipv4", "operator": "eq", "terms": ["{big}"]}}]}}}}}}"#
+            ),
+            "rule 0 term 0 `",
+        ),
+        (
+            format!(
+                r#"{{"subject": {{}}, "action": "access_group.create", "resource": {{"access_group_draft": {{"name": "g", "rules": [{{"type": "fqdn", "operator": "match", "terms": ["{big}"]}}]}}}}}}"#
             ),
             "rule 0 term 0 `",
         ),
@@ -505,9 +523,25 @@ fn megabyte_strings_in_requests() {
         assert!(!decision.is_allowed());
         assert_cut(&decision.to_string());
     }
+    // Names are refused for their length (the value is not read further).
+    let error = Request::from_json(&format!(
+        r#"{{"subject": {{}}, "action": "asset.view", "resource": {{"asset": {{"hostname": ["{big}"]}}}}}}"#
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(
+        error.contains("name is 1048576 characters long, over 253"),
+        "{}",
+        &error[..200]
+    );
     // Scan targets: a megabyte name is refused at parsing, cut, as is every skipped reason.
     let error = big.parse::<Target>().unwrap_err();
     assert_cut(&error.to_string());
+    assert!(
+        error
+            .to_string()
+            .ends_with(": name is 1048576 characters long, over 253")
+    );
     let split = policy.partition_targets(&Subject::user("alice"), &[big.as_str()]);
     assert_cut(&split.skipped[0].reason);
 }

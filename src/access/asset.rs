@@ -5,7 +5,10 @@ use core::str::FromStr;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use super::rule_type::{RuleType, UnknownRuleType};
-use super::term::{AssetValue, TermError, parse_single_ipv4, parse_single_ipv6};
+use super::term::{
+    AssetValue, MAX_DNS_LABEL_CHARS, MAX_DNS_NAME_CHARS, TermError, check_name_length,
+    parse_single_ipv4, parse_single_ipv6,
+};
 
 /// An asset value that could not be added.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -163,16 +166,30 @@ pub enum TargetError {
     /// A CIDR or a range: a target is one address or one name.
     #[error("scan target `{0}` is a cidr or range; give single addresses or names")]
     NotSingle(String),
-    /// Not a valid host name.
+    /// Not a valid host name (a character other than letters, digits, `-` and `_`, or an
+    /// empty label).
     #[error(
-        "scan target `{0}` is not a host name (letters, digits, `-` and `_` in dot-separated labels of 1-63 characters, at most 253 in all)"
+        "scan target `{0}` is not a host name (letters, digits, `-` and `_` in dot-separated labels of 1-{label} characters, at most {name} in all)",
+        label = MAX_DNS_LABEL_CHARS,
+        name = MAX_DNS_NAME_CHARS
     )]
     BadName(String),
+    /// Longer than a DNS name ([`MAX_DNS_NAME_CHARS`], one trailing dot not counted;
+    /// checked before anything else), or a name with a label over [`MAX_DNS_LABEL_CHARS`].
+    #[error("scan target `{target}`: {reason}")]
+    TooLong {
+        /// The target as written, cut to 64 characters.
+        target: String,
+        /// [`TermError::NameTooLong`] or [`TermError::LabelTooLong`].
+        reason: TermError,
+    },
 }
 
 /// One scan target, as written in a scan's target list: an IPv4 address, an IPv6 address
 /// or a host name (FQDN or short host name). Names are normalized like asset names
-/// (lowercase, trailing dot removed).
+/// (lowercase, trailing dot removed). A target is at most [`MAX_DNS_NAME_CHARS`]
+/// characters (one trailing dot not counted), checked before anything else, and a name's
+/// labels at most [`MAX_DNS_LABEL_CHARS`] ([`TargetError::TooLong`]).
 ///
 /// # Examples
 ///
@@ -183,6 +200,11 @@ pub enum TargetError {
 /// assert_eq!(t.to_string(), "web01.example.com");
 /// assert!(t.is_name());
 /// assert!("10.0.0.0/24".parse::<Target>().is_err());
+/// let long = format!("{}.example.com", "a".repeat(300));
+/// assert_eq!(
+///     long.parse::<Target>().unwrap_err().to_string(),
+///     format!("scan target `{}…`: name is 312 characters long, over 253", "a".repeat(64))
+/// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Target {
@@ -242,6 +264,15 @@ impl FromStr for Target {
         if s.is_empty() {
             return Err(TargetError::Empty);
         }
+        let too_long = |reason| TargetError::TooLong {
+            target: crate::echo(s),
+            reason,
+        };
+        // Bounded before anything else: no address is longer than a name may be.
+        let name = s.strip_suffix('.').unwrap_or(s);
+        if name.len() > MAX_DNS_NAME_CHARS {
+            check_name_length(name, false).map_err(too_long)?;
+        }
         if s.contains('/') {
             return Err(TargetError::NotSingle(crate::echo(s)));
         }
@@ -265,14 +296,13 @@ impl FromStr for Target {
                 })
                 .map_err(|_| TargetError::BadIpv4(crate::echo(s)));
         }
-        let name = s.strip_suffix('.').unwrap_or(s);
+        check_name_length(name, false).map_err(too_long)?;
         let label_ok = |l: &str| {
             !l.is_empty()
-                && l.len() <= 63
                 && l.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         };
-        if name.len() > 253 || !name.split('.').all(label_ok) {
+        if !name.split('.').all(label_ok) {
             return Err(TargetError::BadName(crate::echo(s)));
         }
         Ok(Target {

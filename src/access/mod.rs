@@ -34,7 +34,10 @@ pub use principal::{AccessPermissions, NIL_UUID, Principal, PrincipalKind, Unkno
 pub use reference::{Membership, ReferenceMatcher};
 pub use rule::{Rule, RuleError};
 pub use rule_type::{Operator, RuleType, UnknownOperator, UnknownRuleType, ValueKind};
-pub use term::{AssetValue, MacAddress, Term, TermError, TermValue, Uuid};
+pub use term::{
+    AssetValue, MAX_DNS_LABEL_CHARS, MAX_DNS_NAME_CHARS, MAX_VALUE_CHARS, MacAddress, Term,
+    TermError, TermValue, Uuid,
+};
 pub use validate::{
     AccessGroupError, AllAssetsPart, Change, MAX_ACCESS_GROUPS, MAX_NAME_CHARS,
     MAX_RULES_PER_GROUP, MAX_TERMS_PER_RULE, validate_access_group_name,

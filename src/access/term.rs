@@ -4,12 +4,65 @@
 //! inclusive `[first, last]` interval of integers (an address, a CIDR and a range are all
 //! intervals), names and texts are normalized strings, MACs, Qualys ids and UUIDs are
 //! integers. The written form is kept for `Display` and JSON.
+//!
+//! Every term and asset value is bounded in length before anything else is done with it
+//! (see [`ValueKind::max_chars`]): asset names come from the scanned hosts themselves, so an
+//! attacker chooses them, and an unbounded name would make every check against it slower.
 
 use core::fmt;
 use core::str::FromStr;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use super::rule_type::{Operator, RuleType, ValueKind};
+
+/// At most this many characters in a DNS name: an `fqdn` or `hostname` term (any
+/// operator), asset value or scan target, not counting one trailing dot (RFC 1035 §2.3.4:
+/// 255 octets on the wire are 253 characters written out).
+pub const MAX_DNS_NAME_CHARS: usize = 253;
+
+/// At most this many characters in one label (a dot-separated part) of a DNS name (RFC 1035
+/// §2.3.4). In a `match` term the limit holds for each run of characters between `.` and
+/// `*`, as a `*` may stand for dots.
+pub const MAX_DNS_LABEL_CHARS: usize = 63;
+
+/// At most this many characters in any other term or asset value (operating systems,
+/// cloud and ServiceNow ids, NetBIOS names, and the fixed forms: addresses, MACs, Qualys ids,
+/// UUIDs).
+pub const MAX_VALUE_CHARS: usize = 1_024;
+
+impl ValueKind {
+    /// The most characters a term or an asset value of this kind may have:
+    /// [`MAX_DNS_NAME_CHARS`] for names (one trailing dot not counted, and labels of at
+    /// most [`MAX_DNS_LABEL_CHARS`]), [`MAX_VALUE_CHARS`] for every other kind. Characters
+    /// are counted as written (before lowercasing), a `*` as one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use scangate::access::{Term, TermError, ValueKind};
+    /// use scangate::{Operator, RuleType};
+    /// assert_eq!(ValueKind::Name.max_chars(), 253);
+    /// assert_eq!(ValueKind::TextNoCase.max_chars(), 1024);
+    /// let long = "a".repeat(1025);
+    /// assert_eq!(
+    ///     Term::parse(RuleType::OperatingSystem, Operator::Match, &long),
+    ///     Err(TermError::ValueTooLong { chars: 1025, max: 1024 })
+    /// );
+    /// ```
+    #[must_use]
+    pub const fn max_chars(self) -> usize {
+        match self {
+            ValueKind::Name => MAX_DNS_NAME_CHARS,
+            ValueKind::Ipv4
+            | ValueKind::Ipv6
+            | ValueKind::TextNoCase
+            | ValueKind::Text
+            | ValueKind::Mac
+            | ValueKind::Digits
+            | ValueKind::Uuid => MAX_VALUE_CHARS,
+        }
+    }
+}
 
 /// Why a term (or an asset value) could not be parsed for its rule type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -58,6 +111,34 @@ pub enum TermError {
     /// Not a UUID.
     #[error("`{0}` is not a uuid (8-4-4-4-12 hex digits)")]
     BadUuid(String),
+    /// A name (`fqdn`, `hostname`) over [`MAX_DNS_NAME_CHARS`] characters, one trailing dot
+    /// not counted.
+    #[error("name is {chars} characters long, over {max}")]
+    NameTooLong {
+        /// Its length in characters (without the trailing dot).
+        chars: usize,
+        /// [`MAX_DNS_NAME_CHARS`].
+        max: usize,
+    },
+    /// A label of a name over [`MAX_DNS_LABEL_CHARS`] characters (in a `match` term, a run
+    /// of characters between `.` and `*`).
+    #[error("label `{label}` is {chars} characters long, over {max}")]
+    LabelTooLong {
+        /// The label, cut to 64 characters.
+        label: String,
+        /// Its length in characters.
+        chars: usize,
+        /// [`MAX_DNS_LABEL_CHARS`].
+        max: usize,
+    },
+    /// Any other term or value over [`MAX_VALUE_CHARS`] characters.
+    #[error("value is {chars} characters long, over {max}")]
+    ValueTooLong {
+        /// Its length in characters.
+        chars: usize,
+        /// [`MAX_VALUE_CHARS`].
+        max: usize,
+    },
     /// The operator is not allowed for the rule type.
     #[error("operator `{operator}` is not allowed for `{rule_type}`")]
     OperatorNotAllowed {
@@ -263,9 +344,26 @@ impl Term {
     ///
     /// # Errors
     ///
-    /// A [`TermError`] when the operator is not allowed for the rule type or the text is
-    /// not a valid term of that type (bad IP, CIDR prefix over 32/128, reversed range, bad
-    /// MAC, non-digit Qualys id, bad UUID, empty).
+    /// A [`TermError`] when the operator is not allowed for the rule type, the text is
+    /// longer than its kind allows ([`ValueKind::max_chars`]; for names, also a label over
+    /// [`MAX_DNS_LABEL_CHARS`]), or the text is not a valid term of that type (bad IP, CIDR
+    /// prefix over 32/128, reversed range, bad MAC, non-digit Qualys id, bad UUID, empty).
+    /// The length is checked before any other work on the text.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use scangate::access::{Operator, RuleType, Term, TermError};
+    /// // 253 characters and a trailing dot: at the limit.
+    /// let name = format!("{}.{}.{}.{}.", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(61));
+    /// assert!(Term::parse(RuleType::Fqdn, Operator::Eq, &name).is_ok());
+    /// let err = Term::parse(RuleType::Fqdn, Operator::Ends, &format!("x{name}")).unwrap_err();
+    /// assert_eq!(err, TermError::NameTooLong { chars: 254, max: 253 });
+    /// assert_eq!(err.to_string(), "name is 254 characters long, over 253");
+    /// // A `*` may stand for dots: only the runs between `.` and `*` are labels.
+    /// let pattern = format!("{}*{}", "x".repeat(40), "y".repeat(40));
+    /// assert!(Term::parse(RuleType::Hostname, Operator::Match, &pattern).is_ok());
+    /// ```
     pub fn parse(rule_type: RuleType, operator: Operator, text: &str) -> Result<Term, TermError> {
         if !rule_type.allows(operator) {
             return Err(TermError::OperatorNotAllowed {
@@ -276,6 +374,7 @@ impl Term {
         if text.is_empty() {
             return Err(TermError::Empty);
         }
+        check_length(rule_type.kind(), operator == Operator::Match, text)?;
         let value = match rule_type.kind() {
             ValueKind::Ipv4 => {
                 let (first, last) = parse_ipv4_interval(text)?;
@@ -389,12 +488,30 @@ impl AssetValue {
     ///
     /// # Errors
     ///
-    /// A [`TermError`] when the value is empty or not of the attribute's kind; IP
-    /// attributes take single addresses only.
+    /// A [`TermError`] when the value is empty, longer than its kind allows
+    /// ([`ValueKind::max_chars`]; for names, also a label over [`MAX_DNS_LABEL_CHARS`]), or
+    /// not of the attribute's kind; IP attributes take single addresses only. The length is
+    /// checked before the value is lowercased or parsed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use scangate::access::{AssetValue, RuleType, TermError};
+    /// let label = "a".repeat(64);
+    /// assert_eq!(
+    ///     AssetValue::parse(RuleType::Hostname, &format!("{label}.corp")).unwrap_err().to_string(),
+    ///     format!("label `{label}` is 64 characters long, over 63")
+    /// );
+    /// assert_eq!(
+    ///     AssetValue::parse(RuleType::Fqdn, &"a".repeat(100 * 1024)),
+    ///     Err(TermError::NameTooLong { chars: 102_400, max: 253 })
+    /// );
+    /// ```
     pub fn parse(rule_type: RuleType, text: &str) -> Result<AssetValue, TermError> {
         if text.is_empty() {
             return Err(TermError::Empty);
         }
+        check_length(rule_type.kind(), false, text)?;
         Ok(match rule_type.kind() {
             ValueKind::Ipv4 => AssetValue::Ipv4(parse_single_ipv4(text)?),
             ValueKind::Ipv6 => AssetValue::Ipv6(parse_single_ipv6(text)?),
@@ -419,6 +536,55 @@ impl fmt::Display for AssetValue {
             AssetValue::Uuid(u) => u.fmt(f),
         }
     }
+}
+
+/// The length of `text` in characters when it is over `max`, counted only when its length
+/// in bytes is (at most `max` bytes are at most `max` characters). Linear, allocation-free.
+fn chars_over(text: &str, max: usize) -> Option<usize> {
+    if text.len() <= max {
+        return None;
+    }
+    let chars = text.chars().count();
+    (chars > max).then_some(chars)
+}
+
+/// Checks the length of a term or value of `kind` as written, before any other work on it:
+/// at most `kind.max_chars()` characters (a name without one trailing dot), and for names
+/// labels of at most [`MAX_DNS_LABEL_CHARS`]. `wildcard` (a `match` term): a `*` ends a
+/// label as a `.` does, since it may stand for dots.
+fn check_length(kind: ValueKind, wildcard: bool, text: &str) -> Result<(), TermError> {
+    match kind {
+        ValueKind::Name => check_name_length(text.strip_suffix('.').unwrap_or(text), wildcard),
+        _ => match chars_over(text, kind.max_chars()) {
+            Some(chars) => Err(TermError::ValueTooLong {
+                chars,
+                max: kind.max_chars(),
+            }),
+            None => Ok(()),
+        },
+    }
+}
+
+/// Checks a name (its trailing dot already removed) against [`MAX_DNS_NAME_CHARS`], then
+/// each label against [`MAX_DNS_LABEL_CHARS`]. Empty labels are within the limits.
+pub(crate) fn check_name_length(name: &str, wildcard: bool) -> Result<(), TermError> {
+    if let Some(chars) = chars_over(name, MAX_DNS_NAME_CHARS) {
+        return Err(TermError::NameTooLong {
+            chars,
+            max: MAX_DNS_NAME_CHARS,
+        });
+    }
+    let ends_label = |c: char| c == '.' || (wildcard && c == '*');
+    for label in name.split(ends_label) {
+        if let Some(chars) = chars_over(label, MAX_DNS_LABEL_CHARS) {
+            return Err(TermError::LabelTooLong {
+                label: crate::echo(label),
+                chars,
+                max: MAX_DNS_LABEL_CHARS,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Normalizes a name or text: lowercase for names and case-insensitive texts, one
@@ -567,6 +733,199 @@ mod tests {
         assert!(contains_pattern("*", "a"));
         assert!(!contains_pattern("aa*aa", "aaa"));
         assert!(contains_pattern("aa*aa", "aaaa"));
+    }
+
+    /// A name of `len` characters of `c` in labels of 63 (the last one shorter).
+    fn name_of(c: char, len: usize) -> String {
+        let label: String = std::iter::repeat_n(c, 63).collect();
+        let mut name = String::new();
+        while name.chars().count() + 64 <= len {
+            name.push_str(&label);
+            name.push('.');
+        }
+        let rest = len - name.chars().count();
+        name.extend(std::iter::repeat_n(c, rest));
+        name
+    }
+
+    #[test]
+    fn names_at_and_over_253_characters() {
+        for c in ['a', 'é', '中'] {
+            let at = name_of(c, 253);
+            assert_eq!(at.chars().count(), 253);
+            for op in Operator::ALL
+                .into_iter()
+                .filter(|op| RuleType::Fqdn.allows(*op))
+            {
+                assert!(Term::parse(RuleType::Fqdn, op, &at).is_ok(), "{op} {c}");
+                assert!(Term::parse(RuleType::Hostname, op, &format!("{at}.")).is_ok());
+                let over = format!("{at}x");
+                assert_eq!(
+                    Term::parse(RuleType::Hostname, op, &over),
+                    Err(TermError::NameTooLong {
+                        chars: 254,
+                        max: 253
+                    }),
+                    "{op} {c}"
+                );
+            }
+            assert!(AssetValue::parse(RuleType::Fqdn, &format!("{at}.")).is_ok());
+            // Only one trailing dot is removed: the second is an empty label, counted.
+            assert_eq!(
+                AssetValue::parse(RuleType::Fqdn, &format!("{at}..")),
+                Err(TermError::NameTooLong {
+                    chars: 254,
+                    max: 253
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn labels_at_and_over_63_characters() {
+        for c in ['a', 'é'] {
+            let at: String = std::iter::repeat_n(c, 63).collect();
+            let over = format!("{at}{c}");
+            assert!(AssetValue::parse(RuleType::Hostname, &format!("x.{at}.y")).is_ok());
+            let err = AssetValue::parse(RuleType::Hostname, &format!("x.{over}.y")).unwrap_err();
+            assert_eq!(
+                err,
+                TermError::LabelTooLong {
+                    label: over.clone(),
+                    chars: 64,
+                    max: 63
+                }
+            );
+            assert_eq!(
+                err.to_string(),
+                format!("label `{over}` is 64 characters long, over 63")
+            );
+            for op in [
+                Operator::Eq,
+                Operator::Starts,
+                Operator::Ends,
+                Operator::Match,
+            ] {
+                assert!(matches!(
+                    Term::parse(RuleType::Fqdn, op, &format!("{over}.corp")),
+                    Err(TermError::LabelTooLong { chars: 64, .. })
+                ));
+            }
+        }
+        // A label over 64 characters is quoted cut.
+        let long = "l".repeat(100);
+        assert_eq!(
+            AssetValue::parse(RuleType::Fqdn, &long)
+                .unwrap_err()
+                .to_string(),
+            format!(
+                "label `{}…` is 100 characters long, over 63",
+                "l".repeat(64)
+            )
+        );
+    }
+
+    #[test]
+    fn a_star_counts_as_one_character_and_ends_a_label_in_match_terms() {
+        let stars = "*".repeat(253);
+        assert!(Term::parse(RuleType::Fqdn, Operator::Match, &stars).is_ok());
+        assert_eq!(
+            Term::parse(RuleType::Fqdn, Operator::Match, &format!("{stars}*")),
+            Err(TermError::NameTooLong {
+                chars: 254,
+                max: 253
+            })
+        );
+        // 127 characters without a dot: each run between `*`s fits a label.
+        let runs = format!("{}*{}", "x".repeat(63), "y".repeat(63));
+        let term = Term::parse(RuleType::Fqdn, Operator::Match, &runs).unwrap();
+        let value = AssetValue::parse(
+            RuleType::Fqdn,
+            &format!("{}.{}", "x".repeat(63), "y".repeat(63)),
+        )
+        .unwrap();
+        assert!(term.matches(&value));
+        let long_run = format!("{}*", "x".repeat(64));
+        assert!(matches!(
+            Term::parse(RuleType::Fqdn, Operator::Match, &long_run),
+            Err(TermError::LabelTooLong { chars: 64, .. })
+        ));
+        // Elsewhere `*` is a literal character of its label.
+        assert!(matches!(
+            Term::parse(RuleType::Fqdn, Operator::Eq, &runs),
+            Err(TermError::LabelTooLong { chars: 127, .. })
+        ));
+    }
+
+    #[test]
+    fn empty_labels_are_within_the_limits() {
+        assert!(Term::parse(RuleType::Fqdn, Operator::Ends, ".corp.example.com").is_ok());
+        assert!(Term::parse(RuleType::Fqdn, Operator::Eq, "a..b").is_ok());
+        assert!(AssetValue::parse(RuleType::Hostname, "a..b").is_ok());
+        let dotted = format!(".{}", name_of('a', 252));
+        assert!(Term::parse(RuleType::Fqdn, Operator::Ends, &dotted).is_ok());
+        assert!(Term::parse(RuleType::Fqdn, Operator::Ends, &format!(".{dotted}")).is_err());
+    }
+
+    #[test]
+    fn every_other_kind_at_and_over_1024_characters() {
+        for rule_type in RuleType::ALL {
+            let kind = rule_type.kind();
+            if kind == ValueKind::Name {
+                continue;
+            }
+            assert_eq!(kind.max_chars(), MAX_VALUE_CHARS);
+            let op = rule_type.operators().first().copied().unwrap();
+            for c in ['a', 'é'] {
+                let over: String = std::iter::repeat_n(c, 1025).collect();
+                let expected = TermError::ValueTooLong {
+                    chars: 1025,
+                    max: 1024,
+                };
+                assert_eq!(
+                    Term::parse(rule_type, op, &over),
+                    Err(expected.clone()),
+                    "{rule_type}"
+                );
+                assert_eq!(
+                    AssetValue::parse(rule_type, &over),
+                    Err(expected),
+                    "{rule_type}"
+                );
+            }
+            if matches!(kind, ValueKind::Text | ValueKind::TextNoCase) {
+                let at = "é".repeat(1024);
+                assert!(Term::parse(rule_type, op, &at).is_ok(), "{rule_type}");
+                assert!(AssetValue::parse(rule_type, &at).is_ok(), "{rule_type}");
+            }
+        }
+        // Leading zeros of a Qualys id are bounded too.
+        let id = format!("{}123", "0".repeat(1021));
+        assert_eq!(
+            AssetValue::parse(RuleType::QualysHostId, &id),
+            Ok(AssetValue::Digits(123))
+        );
+        assert!(AssetValue::parse(RuleType::QualysHostId, &format!("0{id}")).is_err());
+    }
+
+    #[test]
+    fn the_length_is_checked_before_the_text_is_read() {
+        // A megabyte that is neither a name nor an address: the length is the error.
+        let big = "A.".repeat(1 << 19);
+        assert_eq!(
+            AssetValue::parse(RuleType::Fqdn, &big),
+            Err(TermError::NameTooLong {
+                chars: (1 << 20) - 1,
+                max: 253
+            })
+        );
+        assert_eq!(
+            Term::parse(RuleType::Ipv4, Operator::Eq, &big),
+            Err(TermError::ValueTooLong {
+                chars: 1 << 20,
+                max: 1024
+            })
+        );
     }
 
     #[test]
