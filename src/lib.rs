@@ -18,8 +18,9 @@ pub use access::{
 pub use action::{Action, ActionSpec, ObjectCheck};
 pub use permission::{Permissions, ScanLevel};
 pub use policy::{
-    AllowedTarget, AssetFilter, Decision, Denial, Effective, Layer, ObjectGrant, Partition, Policy,
-    PolicyBuilder, PolicyError, Reach, Resource, SkippedTarget, Subject, TargetGrant, User, WhoCan,
+    AllowedTarget, AssetFilter, Decision, Denial, DirectoryUser, Effective, Layer, ObjectGrant,
+    OwnedSubject, Partition, Policy, PolicyBuilder, PolicyError, Reach, Resource, SkippedTarget,
+    Subject, TargetGrant, User, WhoCan,
 };
 #[cfg(feature = "serde")]
 pub use policy::{PolicyFileError, Problem, Request, RequestError};

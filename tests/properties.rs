@@ -788,7 +788,7 @@ fn apply(addition: &Addition, world: &World, who: &[Who]) -> Option<(World, Vec<
 /// The role a subject resolves to, if any (inline first, then the directory).
 fn role_of(policy: &Policy, w: &Who) -> Option<RoleId> {
     w.user?;
-    w.role.or_else(|| policy.user(w.user?).map(User::role))
+    w.role.or_else(|| policy.user(w.user?).map(|u| u.role()))
 }
 
 /// The requests an addition may legitimately turn from allow to deny; `docs/semantics.md`

@@ -234,7 +234,11 @@ impl Policy {
         let known = if subject.role.is_some() && (subject.groups.is_some() || !needs_groups) {
             None
         } else {
-            self.data.users.get(user)
+            // A handle resolved against this very directory saves hashing the id.
+            match subject.resolution.and_then(|r| self.data.users.resolved(r)) {
+                Some(entry) if entry.user.id == user => Some(entry),
+                _ => self.data.users.get(user),
+            }
         };
         let role_id = match (subject.role, known) {
             (Some(role), _) => role,

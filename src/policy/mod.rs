@@ -12,13 +12,18 @@
 
 mod check;
 mod decision;
+mod directory;
 mod extras;
 mod keys;
 mod mutate;
+mod subject;
 #[cfg(feature = "serde")]
 mod wire;
 
 pub use decision::{Decision, Denial, Layer, ObjectGrant, TargetGrant};
+pub use directory::{DirectoryUser, User};
+pub(crate) use directory::{Directory, DirectoryEntry};
+pub use subject::{OwnedSubject, Subject};
 pub use extras::{AllowedTarget, AssetFilter, Effective, Partition, Reach, SkippedTarget, WhoCan};
 #[cfg(feature = "serde")]
 pub use wire::{PolicyFileError, Problem, Request, RequestError};
@@ -29,147 +34,7 @@ use crate::access::{
 use crate::action::{Action, ActionSpec, BUILTIN_ACTIONS};
 use crate::role::{Role, RoleCatalog, RoleDraft, RoleError, RoleId, RolePatch};
 use crate::scope::ScopeSet;
-use std::collections::HashMap;
 use std::sync::Arc;
-
-/// A user of the host's directory: an id, a role and the user groups they belong to.
-///
-/// ```
-/// use scangate::{RoleId, User};
-/// let alice = User::new("alice", RoleId::SECURITY_ANALYST).with_groups(["ops"]);
-/// assert_eq!(alice.groups(), ["ops"]);
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct User {
-    id: String,
-    role: RoleId,
-    groups: Vec<String>,
-}
-
-impl User {
-    /// A user with a role and no groups.
-    #[must_use]
-    pub fn new(id: impl Into<String>, role: RoleId) -> User {
-        User {
-            id: id.into(),
-            role,
-            groups: Vec::new(),
-        }
-    }
-
-    /// Sets the user groups (ids) the user belongs to.
-    #[must_use]
-    pub fn with_groups<I, S>(mut self, groups: I) -> User
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.groups = groups.into_iter().map(Into::into).collect();
-        self
-    }
-
-    /// The user's id.
-    #[must_use]
-    pub fn id(&self) -> &str {
-        &self.id
-    }
-
-    /// The user's role.
-    #[must_use]
-    pub fn role(&self) -> RoleId {
-        self.role
-    }
-
-    /// The user groups the user belongs to.
-    #[must_use]
-    pub fn groups(&self) -> &[String] {
-        &self.groups
-    }
-}
-
-/// Who is asking: a user (of the directory, or described inline), an API key, or an API
-/// key acting for a user.
-///
-/// - [`Subject::user`]: a user of the policy's directory; role and groups come from it.
-/// - [`Subject::with_role`] / [`Subject::with_groups`]: give them inline (any principal id,
-///   directory or not; inline values take precedence over the directory).
-/// - [`Subject::with_scopes`]: the request came with an API key holding these scopes;
-///   layer 1 applies. [`Subject::api_key`]: a key with no user (an organization key);
-///   a role given to it inline must exist and applies at layer 2 (its groups are ignored).
-///
-/// ```
-/// use scangate::{RoleId, ScopeSet, Subject};
-/// let groups = vec!["ops".to_owned()];
-/// let key: ScopeSet = "scans:run projects:read".parse().unwrap();
-/// let subject = Subject::user("alice").with_role(RoleId::SECURITY_ANALYST).with_groups(&groups).with_scopes(key);
-/// assert_eq!(subject.user_id(), Some("alice"));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Subject<'a> {
-    user: Option<&'a str>,
-    role: Option<RoleId>,
-    groups: Option<&'a [String]>,
-    scopes: Option<ScopeSet>,
-}
-
-impl<'a> Subject<'a> {
-    /// The user `id`.
-    #[must_use]
-    pub fn user(id: &'a str) -> Subject<'a> {
-        Subject {
-            user: Some(id),
-            role: None,
-            groups: None,
-            scopes: None,
-        }
-    }
-
-    /// An API key with no user behind it (an organization key).
-    #[must_use]
-    pub fn api_key(scopes: ScopeSet) -> Subject<'a> {
-        Subject {
-            user: None,
-            role: None,
-            groups: None,
-            scopes: Some(scopes),
-        }
-    }
-
-    /// Gives the user's role inline. For an action without an object check the directory
-    /// is then not consulted at all (the user's groups play no part), which saves hashing
-    /// the user id: the cheapest way to ask role-only questions per request.
-    #[must_use]
-    pub fn with_role(mut self, role: RoleId) -> Subject<'a> {
-        self.role = Some(role);
-        self
-    }
-
-    /// Gives the user's groups inline.
-    #[must_use]
-    pub fn with_groups(mut self, groups: &'a [String]) -> Subject<'a> {
-        self.groups = Some(groups);
-        self
-    }
-
-    /// Says the request came with an API key holding `scopes`.
-    #[must_use]
-    pub fn with_scopes(mut self, scopes: ScopeSet) -> Subject<'a> {
-        self.scopes = Some(scopes);
-        self
-    }
-
-    /// The user id, if any.
-    #[must_use]
-    pub fn user_id(&self) -> Option<&'a str> {
-        self.user
-    }
-
-    /// The API key's scopes, if the request came with a key.
-    #[must_use]
-    pub fn scopes(&self) -> Option<ScopeSet> {
-        self.scopes
-    }
-}
 
 /// What an action is about.
 #[derive(Clone, Copy, Debug, Default)]
@@ -238,19 +103,6 @@ pub enum PolicyError {
     },
 }
 
-/// A directory user with the access groups that grant them each permission, worked out
-/// when the policy is built so that a per-row decision only looks them up.
-#[derive(Debug)]
-pub(crate) struct DirectoryEntry {
-    pub(crate) user: User,
-    /// Asset-holding groups granting `CAN_VIEW`.
-    pub(crate) view_assets: GroupSet,
-    /// Asset-holding groups granting `CAN_SCAN`.
-    pub(crate) scan_assets: GroupSet,
-    /// Groups of any type granting `CAN_SCAN` (for scan targets).
-    pub(crate) scan_targets: GroupSet,
-}
-
 /// The access groups compiled for decisions.
 #[derive(Debug)]
 pub(crate) struct Compiled {
@@ -311,9 +163,7 @@ pub(crate) struct PolicyData {
     /// Shared between policies whose access groups are the same.
     pub(crate) compiled: Arc<Compiled>,
     /// Shared between policies whose groups and users are the same.
-    pub(crate) users: Arc<HashMap<String, DirectoryEntry>>,
-    /// Users in the order they were given (for snapshots).
-    pub(crate) user_order: Vec<String>,
+    pub(crate) users: Arc<Directory>,
     pub(crate) actions: Vec<ActionSpec>,
 }
 
@@ -337,19 +187,12 @@ impl PolicyData {
         users: Vec<User>,
         actions: Vec<ActionSpec>,
     ) -> PolicyData {
-        let user_order = users.iter().map(|u| u.id.clone()).collect();
-        let users = Arc::new(
-            users
-                .into_iter()
-                .map(|u| (u.id.clone(), compiled.entry(u)))
-                .collect(),
-        );
+        let users = Arc::new(Directory::new(users, &compiled));
         PolicyData {
             roles,
             groups,
             compiled,
             users,
-            user_order,
             actions,
         }
     }
@@ -414,13 +257,13 @@ impl Policy {
 
     /// The user `id` of the directory.
     #[must_use]
-    pub fn user(&self, id: &str) -> Option<&User> {
-        self.data.users.get(id).map(|entry| &entry.user)
+    pub fn user(&self, id: &str) -> Option<DirectoryUser<'_>> {
+        self.data.users.handle(id)
     }
 
     /// The directory's users, in the order they were given.
     pub fn users(&self) -> impl Iterator<Item = &User> {
-        self.data.user_order.iter().filter_map(|id| self.user(id))
+        self.data.users.users()
     }
 
     /// The action of this name (built-in or host-defined).

@@ -53,7 +53,6 @@ impl Policy {
                     groups: data.groups.clone(),
                     compiled: Arc::clone(&data.compiled),
                     users: Arc::clone(&data.users),
-                    user_order: data.user_order.clone(),
                     actions,
                 });
             };

@@ -439,6 +439,7 @@ impl Request {
             role: self.role,
             groups: self.groups.as_deref(),
             scopes: self.scopes,
+            resolution: None,
         }
     }
 

@@ -36,9 +36,9 @@ pub use set::GroupSet;
 use std::sync::Arc;
 
 use self::ip::{GroupIntervals, IpTable};
-use self::keys::{Hits, Scalar, ScalarTable, StrTable};
+use self::keys::{Hits, Keyed, Scalar, ScalarTable, StrTable};
 use self::names::{NameTerm, Patterns, lower};
-use self::pool::{Among, Pool, SetId, SetView, to_u32};
+use self::pool::{Pool, SetView, to_u32};
 use self::principals::Principals;
 use super::asset::{Asset, Target};
 use super::groups::AccessGroups;
@@ -55,6 +55,10 @@ trait Offer {
     /// key really matches (a multi-piece pattern is verified only when its groups matter).
     /// Returns `true` to stop the walk.
     fn offer(&mut self, set: SetView<'_>, holds: impl FnOnce() -> bool) -> bool;
+
+    /// Whether a key of these groups could change the answer (else the walk skips the
+    /// keys it stands for).
+    fn wants(&mut self, set: SetView<'_>) -> bool;
 }
 
 /// The structures of one attribute.
@@ -76,18 +80,26 @@ impl AttrIndex {
             && self.names.is_empty()
     }
 
-    /// Phase 0: the exact lookups (IP tables, hash tables); phase 1: the patterns.
+    /// Offers the set of the exact key `value` reaches (an IP interval, an exact name or
+    /// text, an id), if any.
     #[inline]
-    fn visit(&self, phase: u8, value: &AssetValue, offer: &mut impl Offer) -> bool {
-        let mut take = |set: SetView<'_>| offer.offer(set, || true);
-        match (phase, value) {
-            (0, AssetValue::Ipv4(a)) => self.v4.find(u32::from(*a)).is_some_and(take),
-            (0, AssetValue::Ipv6(a)) => self.v6.find(u128::from(*a)).is_some_and(take),
-            (0, AssetValue::Str(s)) => self.exact.get(s.as_bytes()).is_some_and(|k| take(k.view())),
-            (1, AssetValue::Str(s)) => self.names.visit(s, offer),
-            (0, AssetValue::Mac(_) | AssetValue::Digits(_) | AssetValue::Uuid(_)) => scalar(value)
-                .and_then(|s| self.scalars.get(s))
-                .is_some_and(|k| take(k.view())),
+    fn visit_exact(&self, value: &AssetValue, offer: &mut impl Offer) -> bool {
+        let set = match value {
+            AssetValue::Ipv4(a) => self.v4.find(u32::from(*a)),
+            AssetValue::Ipv6(a) => self.v6.find(u128::from(*a)),
+            AssetValue::Str(s) => self.exact.get(s.as_bytes()).map(Keyed::view),
+            AssetValue::Mac(_) | AssetValue::Digits(_) | AssetValue::Uuid(_) => {
+                scalar(value).and_then(|s| self.scalars.get(s)).map(Keyed::view)
+            }
+        };
+        set.is_some_and(|set| offer.offer(set, || true))
+    }
+
+    /// Offers the sets of the patterns `value` matches.
+    #[inline]
+    fn visit_patterns(&self, value: &AssetValue, offer: &mut impl Offer) -> bool {
+        match value {
+            AssetValue::Str(s) => self.names.visit(s, offer),
             _ => false,
         }
     }
@@ -162,6 +174,8 @@ struct Core {
     attrs: Vec<AttrIndex>,
     /// The attributes with at least one key.
     indexed: Vec<RuleType>,
+    /// The attributes with at least one name pattern.
+    patterned: Vec<RuleType>,
 }
 
 impl Core {
@@ -180,16 +194,19 @@ impl Core {
             .collect();
         pool.finish();
         hits.shrink();
-        let indexed = RuleType::ALL
-            .iter()
-            .copied()
-            .filter(|t| attrs.get(t.index()).is_some_and(|a| !a.is_empty()))
-            .collect();
+        let with = |has: fn(&AttrIndex) -> bool| {
+            RuleType::ALL
+                .iter()
+                .copied()
+                .filter(|t| attrs.get(t.index()).is_some_and(has))
+                .collect()
+        };
         Core {
+            indexed: with(|a| !a.is_empty()),
+            patterned: with(|a| !a.names.is_empty()),
             pool,
             hits,
             attrs,
-            indexed,
         }
     }
 
@@ -197,35 +214,36 @@ impl Core {
     /// returns `true` when `offer` stopped.
     #[inline]
     fn walk_asset(&self, asset: &Asset, offer: &mut impl Offer) -> bool {
-        (0..2).any(|phase| {
-            self.indexed.iter().any(|attr| {
+        let mut walk = |attrs: &[RuleType], visit: fn(&AttrIndex, &AssetValue, &mut _) -> bool| {
+            attrs.iter().any(|attr| {
                 let values = asset.values(*attr);
                 !values.is_empty()
                     && self
                         .attrs
                         .get(attr.index())
-                        .is_some_and(|ix| values.iter().any(|v| ix.visit(phase, v, offer)))
+                        .is_some_and(|ix| values.iter().any(|v| visit(ix, v, offer)))
             })
-        })
+        };
+        walk(&self.indexed, AttrIndex::visit_exact) || walk(&self.patterned, AttrIndex::visit_patterns)
     }
 
     /// The same for a scan target: its one value, for the attributes of its format.
     #[inline]
     fn walk_target(&self, target: &Target, offer: &mut impl Offer) -> bool {
-        (0..2).any(|phase| {
+        let mut walk = |visit: fn(&AttrIndex, &AssetValue, &mut _) -> bool| {
             target.attributes().iter().any(|attr| {
                 match (target.value_for(*attr), self.attrs.get(attr.index())) {
-                    (Some(value), Some(ix)) => ix.visit(phase, value, offer),
+                    (Some(value), Some(ix)) => visit(ix, value, offer),
                     _ => false,
                 }
             })
-        })
+        };
+        walk(AttrIndex::visit_exact) || walk(AttrIndex::visit_patterns)
     }
 
     /// The same structures restricted to the keys whose set meets `among`, every key
     /// filed under the one group 0.
     fn restricted(&self, among: &GroupSet) -> Core {
-        let among = &Among::new(among);
         let keep = |set: SetView<'_>| self.pool.meets(set, among);
         let raw: Vec<Raw<'_>> = self
             .attrs
@@ -546,18 +564,17 @@ impl GroupIndex {
 
     #[inline]
     fn any_where(&self, among: &GroupSet, walk: impl FnOnce(&Core, &mut Any<'_>) -> bool) -> bool {
-        let among = Among::new(among);
         if among.is_empty() {
             return false;
         }
-        if self.all_assets.iter().any(|g| among.contains(*g)) {
+        if self.all_assets.iter().any(|g| among.contains(*g as usize)) {
             return true;
         }
         walk(
             &self.core,
             &mut Any {
                 pool: &self.core.pool,
-                among: &among,
+                among,
             },
         )
     }
@@ -637,7 +654,6 @@ impl GroupIndex {
         among: &GroupSet,
         walk: impl FnOnce(&Core, &mut First<'_>),
     ) -> Option<Found> {
-        let among = Among::new(among);
         if among.is_empty() {
             return None;
         }
@@ -646,10 +662,10 @@ impl GroupIndex {
             .all_assets
             .iter()
             .copied()
-            .find(|g| among.contains(*g));
+            .find(|g| among.contains(*g as usize));
         let mut first = First {
             pool: &self.core.pool,
-            among: &among,
+            among,
             best: all.unwrap_or(u32::MAX),
         };
         walk(&self.core, &mut first);
@@ -816,26 +832,33 @@ enum Found {
 /// Stops at the first set meeting `among`.
 struct Any<'a> {
     pool: &'a Pool,
-    among: &'a Among<'a>,
+    among: &'a GroupSet,
 }
 
 impl Offer for Any<'_> {
     #[inline]
     fn offer(&mut self, set: SetView<'_>, holds: impl FnOnce() -> bool) -> bool {
-        self.pool.meets(set, self.among) && holds()
+        !set.is_empty() && self.pool.meets(set, self.among) && holds()
+    }
+
+    fn wants(&mut self, set: SetView<'_>) -> bool {
+        !set.is_empty() && self.pool.meets(set, self.among)
     }
 }
 
 /// Keeps the lowest group of `among` below `best`.
 struct First<'a> {
     pool: &'a Pool,
-    among: &'a Among<'a>,
+    among: &'a GroupSet,
     best: u32,
 }
 
 impl Offer for First<'_> {
     #[inline]
     fn offer(&mut self, set: SetView<'_>, holds: impl FnOnce() -> bool) -> bool {
+        if set.is_empty() {
+            return false;
+        }
         if let Some(g) = self.pool.first_common(set, self.among, self.best) {
             if holds() {
                 self.best = g;
@@ -843,6 +866,10 @@ impl Offer for First<'_> {
         }
         // Nothing is below group 0.
         self.best == 0
+    }
+
+    fn wants(&mut self, set: SetView<'_>) -> bool {
+        !set.is_empty() && self.pool.first_common(set, self.among, self.best).is_some()
     }
 }
 
@@ -859,6 +886,10 @@ impl Offer for Union<'_> {
         }
         false
     }
+
+    fn wants(&mut self, set: SetView<'_>) -> bool {
+        !set.is_empty()
+    }
 }
 
 /// Stops at the first key (in a filter's index every key is the subject's).
@@ -867,7 +898,11 @@ struct AnyKey;
 impl Offer for AnyKey {
     #[inline]
     fn offer(&mut self, set: SetView<'_>, holds: impl FnOnce() -> bool) -> bool {
-        (set.base != SetId::EMPTY || !set.plus.is_empty()) && holds()
+        !set.is_empty() && holds()
+    }
+
+    fn wants(&mut self, set: SetView<'_>) -> bool {
+        !set.is_empty()
     }
 }
 

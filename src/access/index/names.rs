@@ -22,7 +22,7 @@ use aho_corasick::{Anchored, MatchKind, Span, dfa};
 use super::Offer;
 use super::hash::FxMap;
 use super::keys::{Hits, Keyed, group_by_key};
-use super::pool::{Pool, to_u32};
+use super::pool::{Pool, SetId, SetView, to_u32};
 use crate::access::term::contains_pattern;
 
 /// A name term: its kind and its normalized text.
@@ -42,6 +42,9 @@ struct Piece {
     end: Keyed,
     /// `candidates[a..b]`: the multi-piece patterns filed under this piece.
     candidates: (u32, u32),
+    /// The groups of all those patterns: when it does not matter to the question asked,
+    /// none of them is looked at.
+    candidate_groups: SetId,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -51,10 +54,10 @@ struct Multi {
     key: Keyed,
 }
 
-/// Pattern bytes up to which the automaton is a DFA (one table lookup per byte; at most
-/// this many states × 256 classes × 4 bytes, in practice a few classes); past it, a
-/// contiguous NFA (failure transitions, far smaller).
-const DFA_BYTES: usize = 16 * 1024;
+/// The largest transition table built as a DFA (one table lookup per byte), in bytes,
+/// estimated as pattern bytes (an upper bound on states) × (distinct bytes + 1) × 4; past
+/// it, a contiguous NFA (failure transitions, far smaller and a few times slower).
+const DFA_TABLE_BYTES: usize = 32 << 20;
 
 /// The automaton over every piece (`aho-corasick`'s, driven byte by byte here so that a
 /// match costs a few loads rather than a call into its iterator).
@@ -71,7 +74,14 @@ impl Machine {
             .build(pieces)
             .ok()?;
         let bytes: usize = pieces.iter().map(|p| p.len()).sum();
-        if bytes <= DFA_BYTES {
+        let mut used = [false; 256];
+        for b in pieces.iter().flat_map(|p| p.bytes()) {
+            if let Some(u) = used.get_mut(usize::from(b)) {
+                *u = true;
+            }
+        }
+        let classes = used.iter().filter(|u| **u).count() + 1;
+        if bytes.saturating_mul(classes).saturating_mul(4) <= DFA_TABLE_BYTES {
             if let Ok(dfa) = dfa::Builder::new().build_from_noncontiguous(&nfa) {
                 return Some(Machine::Dfa(dfa));
             }
@@ -156,11 +166,11 @@ pub(super) struct Patterns {
 
 /// Pieces recently seen in the value being scanned: a piece found again adds nothing to
 /// its "anywhere" key or its candidates.
-struct Seen([u32; 32]);
+struct Seen([u32; 16]);
 
 impl Seen {
     fn first_time(&mut self, piece: u32) -> bool {
-        let slot = self.0.get_mut(piece as usize % 32);
+        let slot = self.0.get_mut(piece as usize % 16);
         match slot {
             Some(s) if *s == piece.wrapping_add(1) => false,
             Some(s) => {
@@ -249,6 +259,7 @@ impl Patterns {
             }
         }
         let mut filed: Vec<(usize, u32)> = Vec::with_capacity(multis.len());
+        let mut multi_groups: Vec<Vec<u32>> = Vec::with_capacity(multis.len());
         for (pattern, mut pattern_hits) in multis {
             let anchor = pattern
                 .split('*')
@@ -263,6 +274,7 @@ impl Patterns {
             let id = to_u32(out.multis.len());
             let start = to_u32(out.text.len());
             out.text.push_str(pattern);
+            multi_groups.push(pattern_hits.iter().map(|h| h.0).collect());
             out.multis.push(Multi {
                 text: (start, to_u32(out.text.len())),
                 key: hits.key(&mut pattern_hits, pool),
@@ -280,9 +292,13 @@ impl Patterns {
         } = pieces;
         for (id, [anywhere, start, end]) in piece_hits.into_iter().enumerate() {
             let first = to_u32(out.candidates.len());
+            let mut groups: Vec<u32> = Vec::new();
             while let Some((_, multi)) = next.next_if(|(piece, _)| *piece == id) {
                 out.candidates.push(*multi);
+                groups.extend(multi_groups.get(*multi as usize).into_iter().flatten());
             }
+            groups.sort_unstable();
+            groups.dedup();
             let mut key = |mut list: Vec<(u32, u32)>| hits.key(&mut list, pool);
             let text = texts.get(id).copied().unwrap_or_default();
             let start_at = to_u32(out.text.len());
@@ -293,6 +309,7 @@ impl Patterns {
                 start: key(start),
                 end: key(end),
                 candidates: (first, to_u32(out.candidates.len())),
+                candidate_groups: pool.intern_members(&groups),
             });
         }
         if !texts.is_empty() {
@@ -352,7 +369,7 @@ impl Patterns {
                 return true;
             }
         }
-        let mut seen = Seen([0; 32]);
+        let mut seen = Seen([0; 16]);
         self.occurrences(value, |id, start, end| {
             let Some(piece) = self.pieces.get(id as usize) else {
                 return false;
@@ -368,6 +385,9 @@ impl Patterns {
             }
             if offer.offer(piece.anywhere.view(), || true) {
                 return true;
+            }
+            if !offer.wants(SetView::of(piece.candidate_groups)) {
+                return false;
             }
             let (a, b) = piece.candidates;
             for multi in self
@@ -448,7 +468,7 @@ impl Patterns {
             .into_iter()
             .chain(pieces)
             .chain(multis)
-            .filter(|(_, k)| k.set != super::pool::SetId::EMPTY)
+            .filter(|(_, k)| k.set != SetId::EMPTY)
     }
 
     pub(super) fn heap_bytes(&self) -> usize {

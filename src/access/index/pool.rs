@@ -8,8 +8,6 @@
 //! members added, a few removed): the IP tables use it to share one stored set between
 //! neighbouring address intervals (see `ip.rs`).
 
-use smallvec::SmallVec;
-
 use super::hash::FxMap;
 use super::set::GroupSet;
 
@@ -32,6 +30,12 @@ pub(super) struct SetView<'a> {
 }
 
 impl SetView<'_> {
+    /// Whether the view is the empty set.
+    #[inline]
+    pub(super) fn is_empty(&self) -> bool {
+        self.base == SetId::EMPTY && self.plus.is_empty()
+    }
+
     /// The pooled set `id` as it is.
     pub(super) fn of(id: SetId) -> SetView<'static> {
         SetView {
@@ -66,7 +70,7 @@ pub(super) struct Pool {
 /// Largest member count kept sparse: past it a bitset is smaller, or a member scan would
 /// cost more than a pass over the words.
 fn sparse_limit(words: usize) -> usize {
-    (words / 2).max(4)
+    (words / 2).clamp(1, 8)
 }
 
 impl Pool {
@@ -177,8 +181,8 @@ impl Pool {
 
     /// Whether the set meets `among`.
     #[inline]
-    pub(super) fn meets(&self, view: SetView<'_>, among: &Among<'_>) -> bool {
-        if view.plus.iter().any(|g| among.contains(*g)) {
+    pub(super) fn meets(&self, view: SetView<'_>, among: &GroupSet) -> bool {
+        if view.plus.iter().any(|g| among.contains(*g as usize)) {
             return true;
         }
         match self.stored(view.base) {
@@ -186,28 +190,33 @@ impl Pool {
             Some(Stored::Sparse(a, b)) => {
                 let members = self.sparse(a, b);
                 if view.minus.is_empty() {
-                    members.iter().any(|g| among.contains(*g))
+                    members.iter().any(|g| among.contains(*g as usize))
                 } else {
                     members
                         .iter()
-                        .any(|g| among.contains(*g) && view.minus.binary_search(g).is_err())
+                        .any(|g| among.contains(*g as usize) && view.minus.binary_search(g).is_err())
                 }
             }
             Some(Stored::Dense(at)) => {
                 let words = self.dense(at);
-                let common = among.nonzero.iter().map(|w| {
-                    let w = *w as usize;
-                    words.get(w).copied().unwrap_or(0) & among.words.get(w).copied().unwrap_or(0)
-                });
                 if view.minus.is_empty() {
-                    common.fold(0, |acc, x| acc | x) != 0
-                } else {
-                    // Every removed member is in the base: the base meets `among` outside
-                    // `minus` when it meets it in more places than `minus` does.
-                    let common: u32 = common.map(u64::count_ones).sum();
-                    let removed = view.minus.iter().filter(|g| among.contains(**g)).count();
-                    common as usize > removed
+                    return among
+                        .nonzero_words()
+                        .any(|(i, w)| words.get(i as usize).is_some_and(|b| b & w != 0));
                 }
+                // Clear the removed members' bits only in the words that meet `among`.
+                let mut minus = view.minus.iter().peekable();
+                among.nonzero_words().any(|(i, w)| {
+                    let mut x = words.get(i as usize).copied().unwrap_or(0) & w;
+                    if x == 0 {
+                        return false;
+                    }
+                    while minus.next_if(|m| **m / 64 < i).is_some() {}
+                    while let Some(m) = minus.next_if(|m| **m / 64 == i) {
+                        x &= !(1u64 << (m % 64));
+                    }
+                    x != 0
+                })
             }
         }
     }
@@ -216,14 +225,14 @@ impl Pool {
     pub(super) fn first_common(
         &self,
         view: SetView<'_>,
-        among: &Among<'_>,
+        among: &GroupSet,
         below: u32,
     ) -> Option<u32> {
         let from_plus = view
             .plus
             .iter()
             .copied()
-            .find(|g| *g < below && among.contains(*g));
+            .find(|g| *g < below && among.contains(*g as usize));
         let limit = from_plus.unwrap_or(below);
         let from_base = match self.stored(view.base) {
             None => None,
@@ -232,17 +241,16 @@ impl Pool {
                 .iter()
                 .copied()
                 .take_while(|g| *g < limit)
-                .find(|g| among.contains(*g) && view.minus.binary_search(g).is_err()),
+                .find(|g| among.contains(*g as usize) && view.minus.binary_search(g).is_err()),
             Some(Stored::Dense(at)) => {
                 let words = self.dense(at);
                 let mut found = None;
-                for w in &among.nonzero {
-                    let w = *w as usize;
+                for (w, granted) in among.nonzero_words() {
+                    let w = w as usize;
                     if w * 64 >= limit as usize {
                         break;
                     }
-                    let mut x = words.get(w).copied().unwrap_or(0)
-                        & among.words.get(w).copied().unwrap_or(0);
+                    let mut x = words.get(w).copied().unwrap_or(0) & granted;
                     if x == 0 {
                         continue;
                     }
@@ -288,39 +296,6 @@ impl Pool {
             + self.words.capacity() * 8
             + self.members.capacity() * 4
             + self.interned.capacity() * (size_of::<(u64, Vec<SetId>)>() + 1)
-    }
-}
-
-/// A granting set prepared for many set tests: its bitset and the indexes of its nonzero
-/// words, so that a test against a stored bitset costs one AND per nonzero word (a subject
-/// granted by a few dozen of 5,000 groups touches a few dozen of 79 words).
-#[derive(Debug)]
-pub(super) struct Among<'a> {
-    words: &'a [u64],
-    nonzero: SmallVec<[u32; 96]>,
-}
-
-impl<'a> Among<'a> {
-    pub(super) fn new(set: &'a GroupSet) -> Among<'a> {
-        let words = set.words();
-        let nonzero = words
-            .iter()
-            .enumerate()
-            .filter(|(_, w)| **w != 0)
-            .map(|(i, _)| to_u32(i))
-            .collect();
-        Among { words, nonzero }
-    }
-
-    pub(super) fn is_empty(&self) -> bool {
-        self.nonzero.is_empty()
-    }
-
-    #[inline]
-    pub(super) fn contains(&self, g: u32) -> bool {
-        self.words
-            .get(g as usize / 64)
-            .is_some_and(|w| w & (1u64 << (g % 64)) != 0)
     }
 }
 
@@ -420,7 +395,6 @@ mod tests {
             ] {
                 let truth = expected.intersects(&among);
                 let first = expected.intersection(&among).first().map(|g| g as u32);
-                let among = Among::new(&among);
                 assert_eq!(pool.meets(view, &among), truth, "{among:?}");
                 assert_eq!(pool.first_common(view, &among, u32::MAX), first);
                 assert_eq!(pool.first_common(view, &among, 8), first.filter(|g| *g < 8));
