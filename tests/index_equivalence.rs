@@ -320,6 +320,7 @@ fn check(
                 asset,
                 among
             );
+            prop_assert_eq!(index.any_containing(asset, among), expected.is_some());
             prop_assert_eq!(index.filter(among).allows(asset), expected.is_some());
         }
     }
@@ -332,6 +333,10 @@ fn check(
                 "first_containing_target {} among {:?}",
                 target,
                 among
+            );
+            prop_assert_eq!(
+                index.any_containing_target(target, among),
+                expected.is_some()
             );
             prop_assert_eq!(
                 index.filter(among).allows_target(target),
@@ -385,8 +390,9 @@ fn match_group() -> impl Strategy<Value = AccessGroup> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(150))]
 
-    /// Many `match` patterns over a tiny alphabet: long candidate lists under one gram,
-    /// the second-gram filter, 4- and 8-byte grams, short and all-`*` patterns.
+    /// Many `match` patterns over a tiny alphabet: pieces shared by many patterns, so that
+    /// one piece leads to long candidate lists and one value position ends many pieces;
+    /// single-piece, multi-piece and all-`*` patterns.
     #[test]
     fn match_patterns_decide_as_the_reference(
         groups in prop::collection::vec(match_group(), 20..80),
@@ -399,6 +405,125 @@ proptest! {
             .filter_map(|n| Asset::new().with("fqdn", n).ok())
             .collect();
         check(&groups, &assets, &[], &[], among)?;
+    }
+}
+
+/// An IPv4 term from a structured family around `10.0.0.0/8`: prefixes of every length
+/// nested around a few centres, ranges crossing `/24` and `/16` boundaries, single
+/// addresses; so that hundreds of groups overlap at every address.
+fn overlapping_v4_term() -> BoxedStrategy<String> {
+    const CENTRES: [u32; 3] = [0x0A25_8E4D, 0x0A25_8F00, 0x0A80_0001];
+    prop_oneof![
+        (0usize..3, 8u32..=32, 0u32..3).prop_map(|(c, p, jitter)| {
+            let a = CENTRES[c].wrapping_add(jitter << (32 - p).min(31));
+            format!("{}/{p}", Ipv4Addr::from(a))
+        }),
+        (0usize..3, 0u32..700, 0u32..700).prop_map(|(c, a, b)| {
+            let base = CENTRES[c] & 0xFFFF_FF00;
+            let (a, b) = (base - 350 + a.min(b), base - 350 + a.max(b));
+            format!("{}-{}", Ipv4Addr::from(a), Ipv4Addr::from(b))
+        }),
+        (0usize..3, 0u32..600).prop_map(|(c, d)| Ipv4Addr::from(CENTRES[c] - 300 + d).to_string()),
+    ]
+    .boxed()
+}
+
+fn overlapping_v6_term() -> BoxedStrategy<String> {
+    let base: u128 = 0x2001_0db8 << 96;
+    prop_oneof![
+        (96u32..=128).prop_map(move |p| format!("{}/{p}", Ipv6Addr::from(base + 0x1234))),
+        (0u128..600, 0u128..600).prop_map(move |(a, b)| format!(
+            "{}-{}",
+            Ipv6Addr::from(base + a.min(b)),
+            Ipv6Addr::from(base + a.max(b))
+        )),
+    ]
+    .boxed()
+}
+
+fn overlapping_group() -> impl Strategy<Value = AccessGroup> {
+    (
+        0u8..40,
+        prop::collection::vec(overlapping_v4_term(), 0..4),
+        prop::collection::vec(overlapping_v6_term(), 0..2),
+        prop::collection::vec(pattern_text(), 0..2),
+    )
+        .prop_map(|(flags, v4, v6, patterns)| {
+            let mut group = AccessGroup::new("o", AccessGroupType::ManageAssets)
+                .with_all_assets(flags == 0)
+                .with_all_users(flags == 1);
+            for (ty, op, terms) in [("ipv4", "eq", v4), ("ipv6", "eq", v6), ("fqdn", "match", patterns)] {
+                if let Ok(rule) = Rule::parse(ty, op, &terms) {
+                    if !terms.is_empty() {
+                        group = group.with_rule(rule);
+                    }
+                }
+            }
+            group
+        })
+}
+
+fn overlapping_asset() -> impl Strategy<Value = Asset> {
+    (
+        prop::collection::vec(overlapping_v4_term(), 0..3),
+        prop::collection::vec(0u128..700, 0..2),
+        prop::collection::vec("[ab.]{1,16}", 0..2),
+    )
+        .prop_map(|(v4, v6, names)| {
+            let mut asset = Asset::new();
+            for t in v4 {
+                // The first address of each term, and one past its end.
+                let first = t.split(['/', '-']).next().unwrap_or_default();
+                let _ = asset.insert(RuleType::Ipv4, first);
+            }
+            for d in v6 {
+                let a = Ipv6Addr::from((0x2001_0db8u128 << 96) + d);
+                let _ = asset.insert(RuleType::Ipv6, &a.to_string());
+            }
+            for n in names {
+                let _ = asset.insert(RuleType::Fqdn, &n);
+            }
+            asset
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(120))]
+
+    /// Hundreds of groups overlapping at every address (shared and nested prefixes,
+    /// ranges across boundaries, IPv6), so that the interval sets are told as checkpoints
+    /// and differences; the granting sets are random subsets of every density.
+    #[test]
+    fn overlapping_groups_decide_as_the_reference(
+        groups in prop::collection::vec(overlapping_group(), 40..260),
+        assets in prop::collection::vec(overlapping_asset(), 3..8),
+        densities in prop::collection::vec((1u64..100, any::<u64>()), 3),
+    ) {
+        let groups = AccessGroups::from_server(groups);
+        let index = GroupIndex::new(&groups);
+        let m = ReferenceMatcher;
+        let mut sets = vec![GroupSet::full(groups.len()), GroupSet::new()];
+        for (density, seed) in densities {
+            let mut x = seed;
+            sets.push((0..groups.len()).filter(|_| {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                (x >> 33) % 100 < density
+            }).collect());
+        }
+        for asset in &assets {
+            let all: Vec<_> = groups
+                .iter()
+                .enumerate()
+                .filter_map(|(g, group)| m.contains_asset(group, asset).map(|x| (g, x)))
+                .collect();
+            prop_assert_eq!(index.containing(asset), all);
+            for among in &sets {
+                let expected = reference_first(&groups, among, |g| m.contains_asset(g, asset));
+                prop_assert_eq!(index.first_containing(asset, among), expected);
+                prop_assert_eq!(index.any_containing(asset, among), expected.is_some());
+                prop_assert_eq!(index.filter(among).allows(asset), expected.is_some());
+            }
+        }
     }
 }
 
