@@ -151,35 +151,34 @@ fn group_from_wire(w: GroupIn) -> Result<AccessGroup, AccessGroupError> {
             group_type: crate::echo(&t),
         })?,
     };
-    let rules = w
-        .rules
-        .unwrap_or_default()
-        .into_iter()
-        .enumerate()
-        .map(|(i, r)| {
-            Rule::parse(&r.rule_type, &r.operator, &r.terms).map_err(|e| e.in_group(&name, i))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    // The lists are sized exactly (`collect` through `Result` would not be): a policy
+    // holds thousands of groups.
+    let wire_rules = w.rules.unwrap_or_default();
+    let mut rules = Vec::with_capacity(wire_rules.len());
+    for (i, r) in wire_rules.into_iter().enumerate() {
+        rules.push(
+            Rule::parse(&r.rule_type, &r.operator, &r.terms).map_err(|e| e.in_group(&name, i))?,
+        );
+    }
     // `principals: null` reads as `[]`: listed and empty. Read as "not listed" it would
     // give the All Assets group its default (every user, view and scan).
-    let principals = w
-        .principals
-        .map(Option::unwrap_or_default)
-        .map(|ps| {
-            ps.into_iter()
-                .enumerate()
-                .map(|(i, p)| {
-                    principal_from_wire(p).map_err(|permission| {
-                        AccessGroupError::UnknownPermission {
-                            group: crate::echo(&name),
-                            principal: i,
-                            permission,
-                        }
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .transpose()?;
+    let principals = match w.principals {
+        None => None,
+        Some(listed) => {
+            let listed = listed.unwrap_or_default();
+            let mut principals = Vec::with_capacity(listed.len());
+            for (i, p) in listed.into_iter().enumerate() {
+                principals.push(principal_from_wire(p).map_err(|permission| {
+                    AccessGroupError::UnknownPermission {
+                        group: crate::echo(&name),
+                        principal: i,
+                        permission,
+                    }
+                })?);
+            }
+            Some(principals)
+        }
+    };
     Ok(AccessGroup {
         id: w.id.map(Into::into),
         name,
