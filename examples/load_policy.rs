@@ -46,7 +46,7 @@ fn run(args: &[&str]) -> Result<(), String> {
                 Some(users) => users.parse().map_err(|_| "USERS is a number")?,
                 None => 300,
             };
-            let text = policy_file::file(groups, rules, users);
+            let text = policy_file::file(groups, rules, users).map_err(|e| e.to_string())?;
             std::fs::write(path, &text).map_err(|e| format!("{path}: {e}"))?;
             println!(
                 "{path}: {} bytes, {groups} x {rules}, {users} users",

@@ -7,7 +7,7 @@
 #![allow(dead_code)] // each user takes the parts it needs
 
 use scangate::{
-    OrganizationCount, Permissions, Policy, Role, RoleCreator, RoleId, ScanLevel, User,
+    OrganizationCount, Permissions, Policy, PolicyError, Role, RoleCreator, RoleId, ScanLevel, User,
 };
 
 use crate::index_data;
@@ -16,7 +16,11 @@ use crate::index_data;
 pub const ROLES: u32 = 20;
 
 /// The workload as a policy.
-pub fn policy(groups: usize, rules: usize, users: usize) -> Policy {
+///
+/// # Errors
+///
+/// If it does not build (it does for every size that `index_data::groups` makes).
+pub fn policy(groups: usize, rules: usize, users: usize) -> Result<Policy, PolicyError> {
     let roles = (0..ROLES).map(|k| {
         let permissions = if k % 2 == 0 {
             Permissions::CREATE_TICKETS | Permissions::SHARE_OBJECTS
@@ -59,10 +63,13 @@ pub fn policy(groups: usize, rules: usize, users: usize) -> Policy {
             ])
         }))
         .build()
-        .unwrap_or_else(|error| panic!("the workload policy does not build: {error}"))
 }
 
 /// The workload as a policy file.
-pub fn file(groups: usize, rules: usize, users: usize) -> String {
-    policy(groups, rules, users).to_json()
+///
+/// # Errors
+///
+/// As [`policy`].
+pub fn file(groups: usize, rules: usize, users: usize) -> Result<String, PolicyError> {
+    policy(groups, rules, users).map(|policy| policy.to_json())
 }
