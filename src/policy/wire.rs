@@ -137,22 +137,26 @@ fn syntax_problem(error: &serde_json::Error) -> Problem {
 }
 
 /// Reads a policy file in one pass when it can: the access groups (nearly all of a large
-/// file) straight from the stream ([`StreamedGroup`]). When that fails, the file is read
-/// again with every access group through its own `Value` and [`AccessGroup::deserialize`]:
-/// that reading decides, and names every problem with its location, exactly as it would
-/// have alone. The fast pass accepts no file that the second would refuse, and gives the
-/// same groups.
+/// file) straight from the stream ([`StreamedGroup`]), and so the users (`UserWire`
+/// rejects duplicate and unknown fields itself). When that fails, the file is read again
+/// with every access group and user through its own `Value`: that reading decides, and
+/// names every problem with its location, exactly as it would have alone. The fast pass
+/// accepts no file that the second would refuse, and gives the same groups and users.
+/// Roles are read through their own `Value` in both (a file holds few, and a role element
+/// may be an envelope, known only at its end).
 fn read_file(text: &str) -> Result<FileRead, Problem> {
     if let Ok(file) =
-        serde_json::from_str::<FileWire<Element<RoleRead>, StreamedGroup, Element<UserWire>>>(text)
+        serde_json::from_str::<FileWire<Element<RoleRead>, StreamedGroup, UserWire>>(text)
     {
         let groups = file.access_groups.into_iter().map(|StreamedGroup(g)| Ok(g));
-        return Ok(collect(file.roles, groups, file.users));
+        let users = file.users.into_iter().map(Ok);
+        return Ok(collect(file.roles, groups, users));
     }
     let file: FileWire<Element<RoleRead>, Element<AccessGroup>, Element<UserWire>> =
         serde_json::from_str(text).map_err(|e| syntax_problem(&e))?;
     let groups = file.access_groups.into_iter().map(|Element(g)| g);
-    Ok(collect(file.roles, groups, file.users))
+    let users = file.users.into_iter().map(|Element(u)| u);
+    Ok(collect(file.roles, groups, users))
 }
 
 /// Checks the elements read and puts them in a builder: the problems and lints in the
@@ -160,7 +164,7 @@ fn read_file(text: &str) -> Result<FileRead, Problem> {
 fn collect(
     roles: Vec<Element<RoleRead>>,
     access_groups: impl ExactSizeIterator<Item = Result<AccessGroup, String>>,
-    users: Vec<Element<UserWire>>,
+    users: impl Iterator<Item = Result<UserWire, String>>,
 ) -> FileRead {
     let mut problems = Vec::new();
     let mut lints = Vec::new();
@@ -224,7 +228,7 @@ fn collect(
     }
     builder = builder.access_groups(AccessGroups::from_server(groups));
 
-    for (i, Element(read)) in users.into_iter().enumerate() {
+    for (i, read) in users.enumerate() {
         match read {
             Ok(user) => {
                 builder = builder.user(User {
