@@ -43,4 +43,6 @@ pub use validate::{
     MAX_RULES_PER_GROUP, MAX_TERMS_PER_RULE, validate_access_group_name,
 };
 #[cfg(feature = "serde")]
+pub(crate) use wire::StreamedGroup;
+#[cfg(feature = "serde")]
 pub use wire::{AccessGroupList, ApiErrorBody};

@@ -82,18 +82,22 @@ impl Rule {
                 operator,
             });
         }
-        let terms = terms
-            .into_iter()
-            .enumerate()
-            .map(|(index, t)| {
-                let t = t.as_ref();
-                Term::parse(rule_type, operator, t).map_err(|reason| RuleError::BadTerm {
+        // Sized to the terms given (`collect` through `Result` would start at four: most
+        // rules hold one term, and a policy holds many rules).
+        let terms = terms.into_iter();
+        let mut parsed = Vec::with_capacity(terms.size_hint().0);
+        for (index, t) in terms.enumerate() {
+            let t = t.as_ref();
+            parsed.push(Term::parse(rule_type, operator, t).map_err(|reason| {
+                RuleError::BadTerm {
                     index,
                     term: crate::echo(t),
                     reason,
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+                }
+            })?);
+        }
+        parsed.shrink_to_fit();
+        let terms = parsed;
         Ok(Rule {
             rule_type,
             operator,

@@ -6,7 +6,9 @@
 //! about what decides access (rule types, operators, terms, permissions, group type):
 //! those fail with an [`AccessGroupError`] naming the group, the rule and the term.
 
-use serde::de::Error as _;
+use std::collections::BTreeSet;
+
+use serde::de::{Error as _, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -16,6 +18,7 @@ use super::principal::{AccessPermissions, Principal, PrincipalKind};
 use super::rule::Rule;
 use super::rule_type::RuleType;
 use super::validate::AccessGroupError;
+use crate::json::{Key, Strict, duplicate, next_key};
 
 #[derive(Deserialize)]
 struct RuleIn {
@@ -151,35 +154,34 @@ fn group_from_wire(w: GroupIn) -> Result<AccessGroup, AccessGroupError> {
             group_type: crate::echo(&t),
         })?,
     };
-    let rules = w
-        .rules
-        .unwrap_or_default()
-        .into_iter()
-        .enumerate()
-        .map(|(i, r)| {
-            Rule::parse(&r.rule_type, &r.operator, &r.terms).map_err(|e| e.in_group(&name, i))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    // The lists are sized exactly (`collect` through `Result` would not be): a policy
+    // holds thousands of groups.
+    let wire_rules = w.rules.unwrap_or_default();
+    let mut rules = Vec::with_capacity(wire_rules.len());
+    for (i, r) in wire_rules.into_iter().enumerate() {
+        rules.push(
+            Rule::parse(&r.rule_type, &r.operator, &r.terms).map_err(|e| e.in_group(&name, i))?,
+        );
+    }
     // `principals: null` reads as `[]`: listed and empty. Read as "not listed" it would
     // give the All Assets group its default (every user, view and scan).
-    let principals = w
-        .principals
-        .map(Option::unwrap_or_default)
-        .map(|ps| {
-            ps.into_iter()
-                .enumerate()
-                .map(|(i, p)| {
-                    principal_from_wire(p).map_err(|permission| {
-                        AccessGroupError::UnknownPermission {
-                            group: crate::echo(&name),
-                            principal: i,
-                            permission,
-                        }
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .transpose()?;
+    let principals = match w.principals {
+        None => None,
+        Some(listed) => {
+            let listed = listed.unwrap_or_default();
+            let mut principals = Vec::with_capacity(listed.len());
+            for (i, p) in listed.into_iter().enumerate() {
+                principals.push(principal_from_wire(p).map_err(|permission| {
+                    AccessGroupError::UnknownPermission {
+                        group: crate::echo(&name),
+                        principal: i,
+                        permission,
+                    }
+                })?);
+            }
+            Some(principals)
+        }
+    };
     Ok(AccessGroup {
         id: w.id.map(Into::into),
         name,
@@ -200,6 +202,188 @@ impl<'de> Deserialize<'de> for AccessGroup {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let w: GroupIn = crate::json::read(d)?;
         group_from_wire(w).map_err(D::Error::custom)
+    }
+}
+
+/// An access group read straight from a JSON stream, without a `Value` of the group: the
+/// policy-file loader's fast path. It reads what [`AccessGroup::deserialize`] reads and
+/// gives the same group, as strictly (a key twice in any object is an error, values it
+/// does not interpret are read as [`Strict`](crate::json::Strict) values), but it is not
+/// meant to explain a failure: it refuses anything unusual (a group written as an array,
+/// say) and its messages may differ. A caller that reports problems reads the input again
+/// through `AccessGroup::deserialize` when it fails.
+pub(crate) struct StreamedGroup(pub(crate) AccessGroup);
+
+impl<'de> Deserialize<'de> for StreamedGroup {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let w = d.deserialize_map(GroupVisitor)?;
+        group_from_wire(w)
+            .map(StreamedGroup)
+            .map_err(D::Error::custom)
+    }
+}
+
+const GROUP_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "access_group_type",
+    "all_assets",
+    "all_users",
+    "principals",
+    "rules",
+];
+
+struct GroupVisitor;
+
+impl<'de> Visitor<'de> for GroupVisitor {
+    type Value = GroupIn;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an access group object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<GroupIn, A::Error> {
+        let mut seen = 0;
+        let mut name = None;
+        let mut w = GroupIn {
+            id: None,
+            name: String::new(),
+            access_group_type: None,
+            all_assets: None,
+            all_users: None,
+            principals: None,
+            rules: None,
+            metadata: Map::new(),
+        };
+        while let Some(key) = next_key(&mut map, GROUP_FIELDS, &mut seen)? {
+            match key {
+                Key::Known(0) => w.id = map.next_value()?,
+                Key::Known(1) => name = Some(map.next_value::<String>()?),
+                Key::Known(2) => w.access_group_type = map.next_value()?,
+                Key::Known(3) => w.all_assets = map.next_value()?,
+                Key::Known(4) => w.all_users = map.next_value()?,
+                Key::Known(5) => {
+                    let principals: Option<Vec<StreamedPrincipal>> = map.next_value()?;
+                    w.principals = Some(principals.map(|ps| ps.into_iter().map(|p| p.0).collect()));
+                }
+                Key::Known(6) => {
+                    let rules: Option<Vec<StreamedRule>> = map.next_value()?;
+                    w.rules = rules.map(|rs| rs.into_iter().map(|r| r.0).collect());
+                }
+                Key::Known(_) => return Err(A::Error::custom("unexpected field")),
+                Key::Other(key) => {
+                    if w.metadata.contains_key(&key) {
+                        return Err(duplicate(&key));
+                    }
+                    let Strict(value) = map.next_value()?;
+                    w.metadata.insert(key, value);
+                }
+            }
+        }
+        w.name = name.ok_or_else(|| A::Error::missing_field("name"))?;
+        Ok(w)
+    }
+}
+
+/// A rule read from a stream (see [`StreamedGroup`]).
+struct StreamedRule(RuleIn);
+
+const RULE_FIELDS: &[&str] = &["type", "operator", "terms"];
+
+impl<'de> Deserialize<'de> for StreamedRule {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(RuleVisitor).map(StreamedRule)
+    }
+}
+
+struct RuleVisitor;
+
+impl<'de> Visitor<'de> for RuleVisitor {
+    type Value = RuleIn;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a rule object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RuleIn, A::Error> {
+        let mut seen = 0;
+        let mut others = Others::default();
+        let (mut rule_type, mut operator, mut terms) = (None, None, Vec::new());
+        while let Some(key) = next_key(&mut map, RULE_FIELDS, &mut seen)? {
+            match key {
+                Key::Known(0) => rule_type = Some(map.next_value()?),
+                Key::Known(1) => operator = Some(map.next_value()?),
+                Key::Known(2) => terms = map.next_value()?,
+                Key::Known(_) => return Err(A::Error::custom("unexpected field")),
+                Key::Other(key) => others.skip(key, &mut map)?,
+            }
+        }
+        Ok(RuleIn {
+            rule_type: rule_type.ok_or_else(|| A::Error::missing_field("type"))?,
+            operator: operator.ok_or_else(|| A::Error::missing_field("operator"))?,
+            terms,
+        })
+    }
+}
+
+/// A principal read from a stream (see [`StreamedGroup`]).
+struct StreamedPrincipal(PrincipalIn);
+
+const PRINCIPAL_FIELDS: &[&str] = &["type", "principal_id", "principal_name", "permissions"];
+
+impl<'de> Deserialize<'de> for StreamedPrincipal {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(PrincipalVisitor).map(StreamedPrincipal)
+    }
+}
+
+struct PrincipalVisitor;
+
+impl<'de> Visitor<'de> for PrincipalVisitor {
+    type Value = PrincipalIn;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a principal object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PrincipalIn, A::Error> {
+        let mut seen = 0;
+        let mut others = Others::default();
+        let mut kind = None;
+        let mut p = PrincipalIn {
+            kind: String::new(),
+            principal_id: None,
+            principal_name: None,
+            permissions: None,
+        };
+        while let Some(key) = next_key(&mut map, PRINCIPAL_FIELDS, &mut seen)? {
+            match key {
+                Key::Known(0) => kind = Some(map.next_value()?),
+                Key::Known(1) => p.principal_id = map.next_value()?,
+                Key::Known(2) => p.principal_name = map.next_value()?,
+                Key::Known(3) => p.permissions = Some(map.next_value()?),
+                Key::Known(_) => return Err(A::Error::custom("unexpected field")),
+                Key::Other(key) => others.skip(key, &mut map)?,
+            }
+        }
+        p.kind = kind.ok_or_else(|| A::Error::missing_field("type"))?;
+        Ok(p)
+    }
+}
+
+/// The keys of an object that a streaming visitor does not interpret: each is refused the
+/// second time, and its value is read strictly, then dropped.
+#[derive(Default)]
+struct Others(BTreeSet<String>);
+
+impl Others {
+    fn skip<'de, A: MapAccess<'de>>(&mut self, key: String, map: &mut A) -> Result<(), A::Error> {
+        if self.0.contains(&key) {
+            return Err(duplicate(&key));
+        }
+        let Strict(_) = map.next_value()?;
+        self.0.insert(key);
+        Ok(())
     }
 }
 

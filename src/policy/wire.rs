@@ -9,10 +9,10 @@ use super::decision::{Decision, Denial, ObjectGrant, TargetGrant, requirement_na
 use super::{Policy, PolicyBuilder, PolicyError, Resource, Subject, User};
 use crate::access::{
     AccessGroup, AccessGroupError, AccessGroupType, AccessGroups, Asset, Grant, MAX_ACCESS_GROUPS,
-    Membership, Target,
+    Membership, StreamedGroup, Target,
 };
 use crate::json::Strict;
-use crate::role::{Role, RoleDraft, RoleId, RolePatch};
+use crate::role::{Role, RoleDraft, RoleId, RolePatch, RoleRead};
 use crate::scope::ScopeSet;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
@@ -60,18 +60,54 @@ struct UserOut<'a> {
     groups: &'a [String],
 }
 
-/// The top level of a policy file, each part kept as raw JSON so that every element can
-/// be read (and located) on its own. Elements are read strictly: a duplicate key anywhere
-/// is an error (`serde_json::Value` would keep the last one).
+/// The top level of a policy file: `R`, `G` and `U` say how a role, an access group and a
+/// user element is read. The file is read as a stream: no element is held as JSON beyond
+/// its own reading. (Named `FileWire` in messages: `expected struct FileWire`.)
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileWire {
-    #[serde(default)]
-    roles: Vec<Strict>,
-    #[serde(default)]
-    access_groups: Vec<Strict>,
-    #[serde(default)]
-    users: Vec<Strict>,
+#[serde(deny_unknown_fields, rename = "FileWire")]
+struct FileWire<R, G, U> {
+    #[serde(default = "Vec::new")]
+    roles: Vec<R>,
+    #[serde(default = "Vec::new")]
+    access_groups: Vec<G>,
+    #[serde(default = "Vec::new")]
+    users: Vec<U>,
+}
+
+/// An element converted from its JSON value, or why it could not be.
+trait FromElement: Sized {
+    fn from_element(value: &Value) -> Result<Self, String>;
+}
+
+impl FromElement for RoleRead {
+    fn from_element(value: &Value) -> Result<RoleRead, String> {
+        Role::from_json_value(role_object(value)).map_err(|error| error.to_string())
+    }
+}
+
+impl FromElement for AccessGroup {
+    fn from_element(value: &Value) -> Result<AccessGroup, String> {
+        AccessGroup::deserialize(value).map_err(|error| crate::json_error(&error))
+    }
+}
+
+impl FromElement for UserWire {
+    fn from_element(value: &Value) -> Result<UserWire, String> {
+        UserWire::deserialize(value).map_err(|error| crate::json_error(&error))
+    }
+}
+
+/// One element read strictly (a duplicate key anywhere in it is an error, and so is
+/// invalid JSON: those stop the reading), then converted on its own: a conversion error
+/// is kept, not raised, so that the rest of the file is still read and every problem is
+/// reported with its location. Only this element's JSON value is held while it is read.
+struct Element<T>(Result<T, String>);
+
+impl<'de, T: FromElement> Deserialize<'de> for Element<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let Strict(value) = Strict::deserialize(deserializer)?;
+        Ok(Element(T::from_element(&value)))
+    }
 }
 
 /// What reading a policy file found: the builder (when every element read) and the
@@ -92,19 +128,50 @@ fn role_object(value: &Value) -> &Value {
     }
 }
 
+/// The location of a `serde_json` error that stops the reading.
+fn syntax_problem(error: &serde_json::Error) -> Problem {
+    Problem::at(
+        format!("line {} column {}", error.line(), error.column()),
+        crate::json_error(error),
+    )
+}
+
+/// Reads a policy file in one pass when it can: the access groups (nearly all of a large
+/// file) straight from the stream ([`StreamedGroup`]), and so the users (`UserWire`
+/// rejects duplicate and unknown fields itself). When that fails, the file is read again
+/// with every access group and user through its own `Value`: that reading decides, and
+/// names every problem with its location, exactly as it would have alone. The fast pass
+/// accepts no file that the second would refuse, and gives the same groups and users.
+/// Roles are read through their own `Value` in both (a file holds few, and a role element
+/// may be an envelope, known only at its end).
 fn read_file(text: &str) -> Result<FileRead, Problem> {
-    let file: FileWire = serde_json::from_str(text).map_err(|e| {
-        Problem::at(
-            format!("line {} column {}", e.line(), e.column()),
-            crate::json_error(&e),
-        )
-    })?;
+    if let Ok(file) =
+        serde_json::from_str::<FileWire<Element<RoleRead>, StreamedGroup, UserWire>>(text)
+    {
+        let groups = file.access_groups.into_iter().map(|StreamedGroup(g)| Ok(g));
+        let users = file.users.into_iter().map(Ok);
+        return Ok(collect(file.roles, groups, users));
+    }
+    let file: FileWire<Element<RoleRead>, Element<AccessGroup>, Element<UserWire>> =
+        serde_json::from_str(text).map_err(|e| syntax_problem(&e))?;
+    let groups = file.access_groups.into_iter().map(|Element(g)| g);
+    let users = file.users.into_iter().map(|Element(u)| u);
+    Ok(collect(file.roles, groups, users))
+}
+
+/// Checks the elements read and puts them in a builder: the problems and lints in the
+/// order roles, access groups, users, each in file order.
+fn collect(
+    roles: Vec<Element<RoleRead>>,
+    access_groups: impl ExactSizeIterator<Item = Result<AccessGroup, String>>,
+    users: impl Iterator<Item = Result<UserWire, String>>,
+) -> FileRead {
     let mut problems = Vec::new();
     let mut lints = Vec::new();
     let mut builder = Policy::builder();
 
-    for (i, Strict(value)) in file.roles.iter().enumerate() {
-        match Role::from_json_value(role_object(value)) {
+    for (i, Element(read)) in roles.into_iter().enumerate() {
+        match read {
             Ok(read) => {
                 for field in read.unknown_permissions {
                     lints.push(Problem::at(
@@ -118,10 +185,10 @@ fn read_file(text: &str) -> Result<FileRead, Problem> {
         }
     }
 
-    let mut groups = Vec::new();
+    let mut groups = Vec::with_capacity(access_groups.len());
     let mut names: HashMap<String, usize> = HashMap::new();
-    for (i, Strict(value)) in file.access_groups.iter().enumerate() {
-        match AccessGroup::deserialize(value) {
+    for (i, read) in access_groups.enumerate() {
+        match read {
             // Server data never pairs `all_assets: true` with a type other than `ALL`;
             // loading it would make the group hold every asset (and, while its principals
             // are not listed, grant every user view and scan).
@@ -148,10 +215,7 @@ fn read_file(text: &str) -> Result<FileRead, Problem> {
                 }
                 groups.push(group);
             }
-            Err(error) => problems.push(Problem::at(
-                format!("access_groups[{i}]"),
-                crate::json_error(&error),
-            )),
+            Err(error) => problems.push(Problem::at(format!("access_groups[{i}]"), error)),
         }
     }
     if groups.len() > MAX_ACCESS_GROUPS {
@@ -164,8 +228,8 @@ fn read_file(text: &str) -> Result<FileRead, Problem> {
     }
     builder = builder.access_groups(AccessGroups::from_server(groups));
 
-    for (i, Strict(value)) in file.users.iter().enumerate() {
-        match UserWire::deserialize(value) {
+    for (i, read) in users.enumerate() {
+        match read {
             Ok(user) => {
                 builder = builder.user(User {
                     id: user.id,
@@ -173,19 +237,14 @@ fn read_file(text: &str) -> Result<FileRead, Problem> {
                     groups: user.groups,
                 })
             }
-            Err(error) => {
-                problems.push(Problem::at(
-                    format!("users[{i}]"),
-                    crate::json_error(&error),
-                ));
-            }
+            Err(error) => problems.push(Problem::at(format!("users[{i}]"), error)),
         }
     }
-    Ok(FileRead {
+    FileRead {
         builder,
         problems,
         lints,
-    })
+    }
 }
 
 /// Locates a build error in the file.
