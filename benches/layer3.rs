@@ -8,8 +8,15 @@
 //! `is_allowed` (`org_log.view`) through `Subject::user(id)` in directories of 10 and of
 //! 10,000 users.
 //!
-//! Ids: `layer3/{workload}/{is_allowed|check|plain}/{allow|deny}/{groups}` and
-//! `layer3/directory/is_allowed/org_log.view/{users}`.
+//! Beside `plain`, `plain_granted` is the plain loop given the subject's granting set
+//! worked out beforehand (one bit test per group, the reference matcher on the granting
+//! ones): the strongest plain loop, the baseline of the targets; and
+//! `is_allowed_handle` asks through the directory handle (`Policy::user(..).subject()`),
+//! which skips hashing the user id.
+//!
+//! Ids: `layer3/{workload}/{is_allowed|is_allowed_handle|check|plain|plain_granted}/{allow|deny}/{groups}`,
+//! `layer3/directory/is_allowed/org_log.view/{users}` and `layer3/directory/user/{users}`
+//! (`Policy::user`, the lookup itself).
 //!
 //! Run: `cargo bench --bench layer3 -- --warm-up-time 1 --measurement-time 2`. Each policy is
 //! built once, outside the timing (the 5,000-group ones of the current index take seconds
@@ -58,11 +65,20 @@ fn sizes() -> Vec<usize> {
 /// The plain loop as a host would run it: the subject's groups from the directory, then
 /// the loop over the policy's groups.
 fn plain(policy: &Policy, user: &str, asset: &Asset) -> bool {
-    let groups = policy
-        .user(user)
-        .map(scangate::User::groups)
-        .unwrap_or_default();
+    let groups = policy.user(user).map(|u| u.groups()).unwrap_or_default();
     plain_is_allowed(policy.access_groups(), user, groups, asset)
+}
+
+/// The plain loop with the subject's granting set worked out beforehand (as a host that
+/// caches it per user would): one bit test per group, the reference matcher on the
+/// granting ones. The strongest plain loop; what the index must beat tenfold.
+fn plain_granted(groups: &scangate::AccessGroups, granted: &[bool], asset: &Asset) -> bool {
+    groups.iter().zip(granted).any(|(group, granted)| {
+        *granted
+            && scangate::ReferenceMatcher
+                .contains_asset(group, asset)
+                .is_some()
+    })
 }
 
 /// Checks the engine against the plain loop on this workload (see the module docs).
@@ -146,6 +162,22 @@ fn workloads(c: &mut Criterion) {
             let Ok(policy) = policy else { continue };
             check_workload(&w, &policy);
             let subject = Subject::user(w.subject);
+            let handle = policy.user(w.subject).map(|u| u.subject());
+            assert!(handle.is_some());
+            let Some(handle) = handle else { continue };
+            let granted: Vec<bool> = w
+                .groups
+                .iter()
+                .map(|g| {
+                    g.group_type() != scangate::AccessGroupType::ScanTargets
+                        && g.grant(
+                            w.subject,
+                            &w.subject_groups,
+                            scangate::AccessPermissions::CAN_VIEW,
+                        )
+                        .is_some()
+                })
+                .collect();
             for (case, asset) in [("allow", &w.allowed), ("deny", &w.denied)] {
                 let is_allowed = || {
                     policy.is_allowed(
@@ -158,6 +190,17 @@ fn workloads(c: &mut Criterion) {
                 group.bench_function(BenchmarkId::new(format!("is_allowed/{case}"), n), |b| {
                     b.iter(is_allowed)
                 });
+                let by_handle = || {
+                    policy.is_allowed(
+                        black_box(&handle),
+                        Action::ASSET_VIEW,
+                        Resource::Asset(black_box(asset)),
+                    )
+                };
+                group.bench_function(
+                    BenchmarkId::new(format!("is_allowed_handle/{case}"), n),
+                    |b| b.iter(by_handle),
+                );
                 let check = || {
                     policy
                         .check(
@@ -174,6 +217,12 @@ fn workloads(c: &mut Criterion) {
                 let looped = || plain(&policy, black_box(w.subject), black_box(asset));
                 group.sample_size(samples_for(one_call(looped)));
                 group.bench_function(BenchmarkId::new(format!("plain/{case}"), n), |b| {
+                    b.iter(looped)
+                });
+                assert_eq!(plain_granted(&w.groups, &granted, asset), case == "allow");
+                let looped = || plain_granted(&w.groups, &granted, black_box(asset));
+                group.sample_size(samples_for(one_call(looped)));
+                group.bench_function(BenchmarkId::new(format!("plain_granted/{case}"), n), |b| {
                     b.iter(looped)
                 });
             }
@@ -203,6 +252,10 @@ fn directory_lookup(c: &mut Criterion) {
         assert!(policy.is_allowed(&subject, Action::ORG_LOG_VIEW, Resource::None));
         group.bench_function(BenchmarkId::new("is_allowed/org_log.view", users), |b| {
             b.iter(|| policy.is_allowed(black_box(&subject), Action::ORG_LOG_VIEW, Resource::None))
+        });
+        // Resolving the user once per request: the directory lookup alone.
+        group.bench_function(BenchmarkId::new("user", users), |b| {
+            b.iter(|| policy.user(black_box(&id)).is_some())
         });
     }
     group.finish();

@@ -232,7 +232,7 @@ fn time_decisions(workload: &Workload, policy: &Policy) {
         let (t, calls) = per_call(|| {
             let groups = policy
                 .user(black_box(workload.subject))
-                .map(scangate::User::groups)
+                .map(|u| u.groups())
                 .unwrap_or_default();
             plain_is_allowed(
                 policy.access_groups(),

@@ -452,7 +452,11 @@ fn overlapping_group() -> impl Strategy<Value = AccessGroup> {
             let mut group = AccessGroup::new("o", AccessGroupType::ManageAssets)
                 .with_all_assets(flags == 0)
                 .with_all_users(flags == 1);
-            for (ty, op, terms) in [("ipv4", "eq", v4), ("ipv6", "eq", v6), ("fqdn", "match", patterns)] {
+            for (ty, op, terms) in [
+                ("ipv4", "eq", v4),
+                ("ipv6", "eq", v6),
+                ("fqdn", "match", patterns),
+            ] {
                 if let Ok(rule) = Rule::parse(ty, op, &terms) {
                     if !terms.is_empty() {
                         group = group.with_rule(rule);

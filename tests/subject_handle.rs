@@ -118,7 +118,10 @@ fn a_derived_policy_keeps_or_renews_the_directory() {
     // A role change moves nobody: the derived policy decides as a fresh lookup would.
     let draft = scangate::RoleDraft::new("Viewer");
     let (changed, _) = p
-        .create_role(&Subject::user("ann").with_role(RoleId::ADMINISTRATOR), draft)
+        .create_role(
+            &Subject::user("ann").with_role(RoleId::ADMINISTRATOR),
+            draft,
+        )
         .unwrap();
     same_decisions(&changed, &stored.subject(), "ann");
 }

@@ -466,8 +466,8 @@ impl Policy {
                 let containing = if explain {
                     compiled
                         .index
-                        .first_containing(asset, &compiled.asset_holders)
-                        .and_then(|(position, _)| self.data.groups.at(position))
+                        .first_group_containing(asset, &compiled.asset_holders)
+                        .and_then(|position| self.data.groups.at(position))
                 } else {
                     None
                 };
@@ -500,9 +500,9 @@ impl Policy {
     /// The first group containing the target, whoever it grants (for explanations).
     pub(crate) fn group_containing_target(&self, target: &Target) -> Option<&AccessGroup> {
         let compiled = &self.data.compiled;
-        let (position, _) = compiled
+        let position = compiled
             .index
-            .first_containing_target(target, &compiled.all)?;
+            .first_group_containing_target(target, &compiled.all)?;
         self.data.groups.at(position)
     }
 

@@ -21,10 +21,10 @@ mod subject;
 mod wire;
 
 pub use decision::{Decision, Denial, Layer, ObjectGrant, TargetGrant};
-pub use directory::{DirectoryUser, User};
 pub(crate) use directory::{Directory, DirectoryEntry};
-pub use subject::{OwnedSubject, Subject};
+pub use directory::{DirectoryUser, User};
 pub use extras::{AllowedTarget, AssetFilter, Effective, Partition, Reach, SkippedTarget, WhoCan};
+pub use subject::{OwnedSubject, Subject};
 #[cfg(feature = "serde")]
 pub use wire::{PolicyFileError, Problem, Request, RequestError};
 

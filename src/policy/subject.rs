@@ -168,4 +168,3 @@ impl From<Subject<'_>> for OwnedSubject {
         subject.to_owned_subject()
     }
 }
-

@@ -15,11 +15,22 @@ use super::pool::{Pool, SetId, SetView, to_u32};
 pub(super) trait Addr: Copy + Ord + Default + core::fmt::Debug {
     /// `self + 1`, or `None` at the top of the family.
     fn succ(self) -> Option<Self>;
+    /// The number of significant bits of `self - base` (`self >= base`).
+    fn bits_above(self, base: Self) -> u32;
+    /// `(self - base) >> shift`, saturated to `usize` (`self >= base`).
+    fn bucket(self, base: Self, shift: u32) -> usize;
 }
 
 impl Addr for u32 {
     fn succ(self) -> Option<u32> {
         self.checked_add(1)
+    }
+    fn bits_above(self, base: u32) -> u32 {
+        32 - self.wrapping_sub(base).leading_zeros()
+    }
+    #[inline]
+    fn bucket(self, base: u32, shift: u32) -> usize {
+        self.wrapping_sub(base).checked_shr(shift).unwrap_or(0) as usize
     }
 }
 
@@ -27,13 +38,25 @@ impl Addr for u128 {
     fn succ(self) -> Option<u128> {
         self.checked_add(1)
     }
+    fn bits_above(self, base: u128) -> u32 {
+        128 - self.wrapping_sub(base).leading_zeros()
+    }
+    #[inline]
+    fn bucket(self, base: u128, shift: u32) -> usize {
+        usize::try_from(self.wrapping_sub(base).checked_shr(shift).unwrap_or(0))
+            .unwrap_or(usize::MAX)
+    }
 }
 
 /// Most groups an interval's set may differ from its checkpoint by.
 const MAX_DELTA: usize = 16;
 
-/// Bounds per block of the two-level search.
-const BLOCK: usize = 64;
+/// At most 2^this radix buckets (a 256 KiB table) per IP table.
+const MAX_BUCKETS_LOG2: u32 = 16;
+
+/// Bounds per radix bucket, on average: a bucket's bounds share a cache line or two, and
+/// the table of buckets stays a small fraction of the bounds (so it stays in cache).
+const BOUNDS_PER_BUCKET: usize = 8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Segment {
@@ -49,8 +72,12 @@ struct Segment {
 pub(super) struct IpTable<T> {
     /// Segment `i` is `[bounds[i], bounds[i + 1])`; addresses below `bounds[0]` have none.
     bounds: Vec<T>,
-    /// Every `BLOCK`-th bound, searched first (small enough to stay in cache).
-    top: Vec<T>,
+    /// A radix table over the bounds: the addresses from `bounds[0]` are cut into buckets of
+    /// `2^shift`; `buckets[b]` is the first segment whose bound is in bucket `b` or later,
+    /// so a lookup searches only the few bounds of its own bucket (about one per bucket)
+    /// instead of the whole table.
+    buckets: Vec<u32>,
+    shift: u32,
     segments: Vec<Segment>,
     deltas: Vec<u32>,
 }
@@ -117,7 +144,7 @@ impl<T: Addr> IpTable<T> {
             table.deltas.extend_from_slice(&plus);
             table.deltas.extend_from_slice(&minus);
         }
-        table.top = table.bounds.iter().step_by(BLOCK).copied().collect();
+        table.index_buckets();
         table.bounds.shrink_to_fit();
         table.segments.shrink_to_fit();
         table.deltas.shrink_to_fit();
@@ -132,6 +159,33 @@ impl<T: Addr> IpTable<T> {
             self.deltas.get(a..b).unwrap_or_default(),
             self.deltas.get(b..c).unwrap_or_default(),
         )
+    }
+
+    /// Builds the radix table: one bucket per [`BOUNDS_PER_BUCKET`] bounds, at most 2^16.
+    fn index_buckets(&mut self) {
+        let (Some(&first), Some(&last)) = (self.bounds.first(), self.bounds.last()) else {
+            return;
+        };
+        let wanted = (self.bounds.len() / BOUNDS_PER_BUCKET)
+            .max(1)
+            .next_power_of_two()
+            .trailing_zeros()
+            .min(MAX_BUCKETS_LOG2);
+        self.shift = last.bits_above(first).saturating_sub(wanted);
+        let count = last.bucket(first, self.shift) + 2;
+        let mut buckets = Vec::with_capacity(count);
+        let mut at = 0;
+        for b in 0..count {
+            while self
+                .bounds
+                .get(at)
+                .is_some_and(|x| x.bucket(first, self.shift) < b)
+            {
+                at += 1;
+            }
+            buckets.push(to_u32(at));
+        }
+        self.buckets = buckets;
     }
 
     /// Whether the table has no interval.
@@ -154,10 +208,17 @@ impl<T: Addr> IpTable<T> {
 
     #[inline]
     fn segment_of(&self, x: T) -> Option<usize> {
-        let block = self.top.partition_point(|b| *b <= x).checked_sub(1)?;
-        let lo = block * BLOCK;
-        let hi = (lo + BLOCK).min(self.bounds.len());
-        let within = self.bounds.get(lo..hi)?.partition_point(|b| *b <= x);
+        let first = *self.bounds.first()?;
+        if x < first {
+            return None;
+        }
+        // The segment holding `x` starts in `x`'s bucket or is the last one before it.
+        let b = x.bucket(first, self.shift);
+        let (lo, hi) = match (self.buckets.get(b), self.buckets.get(b.saturating_add(1))) {
+            (Some(&lo), Some(&hi)) => (lo as usize, hi as usize),
+            _ => return Some(self.bounds.len() - 1),
+        };
+        let within = self.bounds.get(lo..hi)?.partition_point(|p| *p <= x);
         (lo + within).checked_sub(1)
     }
 
@@ -183,7 +244,8 @@ impl<T: Addr> IpTable<T> {
     }
 
     pub(super) fn heap_bytes(&self) -> usize {
-        (self.bounds.capacity() + self.top.capacity()) * size_of::<T>()
+        self.bounds.capacity() * size_of::<T>()
+            + self.buckets.capacity() * 4
             + self.segments.capacity() * size_of::<Segment>()
             + self.deltas.capacity() * 4
     }
@@ -388,6 +450,56 @@ mod tests {
             assert_eq!(got, expected, "address {x}");
         }
         assert!(table.find(u32::MAX).is_some());
+    }
+
+    /// The radix buckets find the same segment as a binary search over all bounds, for
+    /// tables of every spread (one bucket, many, addresses past the last bound).
+    #[test]
+    fn buckets_find_every_segment() {
+        for (terms, probes) in [
+            (vec![(5u32, 5u32, 0u32)], vec![0u32, 4, 5, 6, u32::MAX]),
+            (
+                (0..300u32)
+                    .map(|i| (i * 1000, i * 1000 + 499, i % 7))
+                    .collect(),
+                (0..310_000u32).step_by(97).collect(),
+            ),
+            (
+                vec![
+                    (0, 10, 1),
+                    (u32::MAX - 10, u32::MAX, 2),
+                    (1 << 31, 1 << 31, 3),
+                ],
+                vec![0, 10, 11, 1 << 31, (1 << 31) + 1, u32::MAX - 11, u32::MAX],
+            ),
+        ] {
+            let mut pool = Pool::new(8);
+            let table = IpTable::build(&terms, &mut pool);
+            for x in probes {
+                let expected = table.bounds.partition_point(|b| *b <= x).checked_sub(1);
+                assert_eq!(table.segment_of(x), expected, "address {x}");
+            }
+        }
+        // IPv6: buckets of 2^112 addresses and more, addresses far past the last bound.
+        let terms = [
+            (0u128, 5u128, 0u32),
+            (1 << 100, 1 << 101, 1),
+            (u128::MAX - 1, u128::MAX - 1, 2),
+        ];
+        let mut pool = Pool::new(4);
+        let table = IpTable::build(&terms, &mut pool);
+        for x in [
+            0,
+            6,
+            1 << 100,
+            (1 << 101) + 1,
+            1 << 127,
+            u128::MAX - 1,
+            u128::MAX,
+        ] {
+            let expected = table.bounds.partition_point(|b| *b <= x).checked_sub(1);
+            assert_eq!(table.segment_of(x), expected, "address {x}");
+        }
     }
 
     #[test]

@@ -38,7 +38,7 @@ use std::sync::Arc;
 use self::ip::{GroupIntervals, IpTable};
 use self::keys::{Hits, Keyed, Scalar, ScalarTable, StrTable};
 use self::names::{NameTerm, Patterns, lower};
-use self::pool::{Pool, SetView, to_u32};
+use self::pool::{Pool, SetId, SetView, to_u32};
 use self::principals::Principals;
 use super::asset::{Asset, Target};
 use super::groups::AccessGroups;
@@ -69,6 +69,10 @@ struct AttrIndex {
     exact: StrTable,
     scalars: ScalarTable,
     names: Patterns,
+    /// The groups with an IP or exact term on this attribute, and those with a name
+    /// pattern: a subject granted by none of them skips the lookups (one set test).
+    exact_groups: SetId,
+    pattern_groups: SetId,
 }
 
 impl AttrIndex {
@@ -80,6 +84,19 @@ impl AttrIndex {
             && self.names.is_empty()
     }
 
+    /// Offers the sets of the exact keys (`exact`) or of the patterns the values reach,
+    /// unless none of the groups holding such keys on this attribute could matter.
+    #[inline]
+    fn visit(&self, exact: bool, values: &[AssetValue], offer: &mut impl Offer) -> bool {
+        if exact {
+            offer.wants(SetView::of(self.exact_groups))
+                && values.iter().any(|v| self.visit_exact(v, offer))
+        } else {
+            offer.wants(SetView::of(self.pattern_groups))
+                && values.iter().any(|v| self.visit_patterns(v, offer))
+        }
+    }
+
     /// Offers the set of the exact key `value` reaches (an IP interval, an exact name or
     /// text, an id), if any.
     #[inline]
@@ -88,9 +105,9 @@ impl AttrIndex {
             AssetValue::Ipv4(a) => self.v4.find(u32::from(*a)),
             AssetValue::Ipv6(a) => self.v6.find(u128::from(*a)),
             AssetValue::Str(s) => self.exact.get(s.as_bytes()).map(Keyed::view),
-            AssetValue::Mac(_) | AssetValue::Digits(_) | AssetValue::Uuid(_) => {
-                scalar(value).and_then(|s| self.scalars.get(s)).map(Keyed::view)
-            }
+            AssetValue::Mac(_) | AssetValue::Digits(_) | AssetValue::Uuid(_) => scalar(value)
+                .and_then(|s| self.scalars.get(s))
+                .map(Keyed::view),
         };
         set.is_some_and(|set| offer.offer(set, || true))
     }
@@ -106,7 +123,17 @@ impl AttrIndex {
 
     /// Lowers `best` to the lowest ordinal of group `g`'s terms that match `value` through
     /// the keys of `phase` (IP terms are explained by [`GroupIntervals`] instead).
-    fn lowest(&self, phase: u8, value: &AssetValue, g: u32, hits: &Hits, best: &mut Option<u32>) {
+    fn lowest(&self, phase: u8, value: &AssetValue, g: u32, core: &Core, best: &mut Option<u32>) {
+        // Only the structures that hold a term of `g` can explain it.
+        let holds = if phase == 0 {
+            self.exact_groups
+        } else {
+            self.pattern_groups
+        };
+        if !core.pool.contains(holds, g) {
+            return;
+        }
+        let hits = &core.hits;
         let found = match (phase, value) {
             (0, AssetValue::Str(s)) => self.exact.get(s.as_bytes()).and_then(|k| hits.lowest(k, g)),
             (1, AssetValue::Str(s)) => self.names.lowest(s, g, hits, *best),
@@ -148,6 +175,24 @@ struct Raw<'a> {
 }
 
 impl<'a> Raw<'a> {
+    /// The groups of the IP and exact terms, and of the name terms (sorted, distinct).
+    fn groups(&self) -> (Vec<u32>, Vec<u32>) {
+        let mut exact: Vec<u32> = self
+            .v4
+            .iter()
+            .map(|t| t.2)
+            .chain(self.v6.iter().map(|t| t.2))
+            .chain(self.exact.iter().map(|t| t.1.0))
+            .chain(self.scalars.iter().map(|t| t.1.0))
+            .collect();
+        let mut names: Vec<u32> = self.names.iter().map(|t| t.1.0).collect();
+        for list in [&mut exact, &mut names] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        (exact, names)
+    }
+
     fn add(&mut self, value: &'a TermValue, group: u32, ordinal: u32) {
         let hit = (group, ordinal);
         match value {
@@ -184,12 +229,17 @@ impl Core {
         let mut hits = Hits::default();
         let attrs: Vec<AttrIndex> = raw
             .into_iter()
-            .map(|raw| AttrIndex {
-                v4: IpTable::build(&raw.v4, &mut pool),
-                v6: IpTable::build(&raw.v6, &mut pool),
-                exact: StrTable::build(&raw.exact, &mut pool, &mut hits),
-                scalars: ScalarTable::build(&raw.scalars, &mut pool, &mut hits),
-                names: Patterns::build(&raw.names, &mut pool, &mut hits),
+            .map(|raw| {
+                let (exact_groups, pattern_groups) = raw.groups();
+                AttrIndex {
+                    v4: IpTable::build(&raw.v4, &mut pool),
+                    v6: IpTable::build(&raw.v6, &mut pool),
+                    exact: StrTable::build(&raw.exact, &mut pool, &mut hits),
+                    scalars: ScalarTable::build(&raw.scalars, &mut pool, &mut hits),
+                    names: Patterns::build(&raw.names, &mut pool, &mut hits),
+                    exact_groups: pool.intern_members(&exact_groups),
+                    pattern_groups: pool.intern_members(&pattern_groups),
+                }
             })
             .collect();
         pool.finish();
@@ -224,21 +274,22 @@ impl Core {
                         .is_some_and(|ix| values.iter().any(|v| visit(ix, v, offer)))
             })
         };
-        walk(&self.indexed, AttrIndex::visit_exact) || walk(&self.patterned, AttrIndex::visit_patterns)
+        walk(&self.indexed, AttrIndex::visit_exact)
+            || walk(&self.patterned, AttrIndex::visit_patterns)
     }
 
     /// The same for a scan target: its one value, for the attributes of its format.
     #[inline]
     fn walk_target(&self, target: &Target, offer: &mut impl Offer) -> bool {
-        let mut walk = |visit: fn(&AttrIndex, &AssetValue, &mut _) -> bool| {
+        let mut walk = |exact: bool| {
             target.attributes().iter().any(|attr| {
                 match (target.value_for(*attr), self.attrs.get(attr.index())) {
-                    (Some(value), Some(ix)) => visit(ix, value, offer),
+                    (Some(value), Some(ix)) => ix.visit(exact, core::slice::from_ref(value), offer),
                     _ => false,
                 }
             })
         };
-        walk(AttrIndex::visit_exact) || walk(AttrIndex::visit_patterns)
+        walk(true) || walk(false)
     }
 
     /// The same structures restricted to the keys whose set meets `among`, every key
@@ -613,6 +664,31 @@ impl GroupIndex {
         Some(self.answer(first, |g| self.explain_asset(asset, g)))
     }
 
+    /// The lowest position in `among` whose group contains `asset`, without working out
+    /// why (for a denial that names a containing group).
+    pub(crate) fn first_group_containing(&self, asset: &Asset, among: &GroupSet) -> Option<usize> {
+        self.first_where(among, |core, first| {
+            core.walk_asset(asset, first);
+        })
+        .map(|found| match found {
+            Found::AllAssets(g) | Found::Rules(g) => g as usize,
+        })
+    }
+
+    /// The same for a scan target.
+    pub(crate) fn first_group_containing_target(
+        &self,
+        target: &Target,
+        among: &GroupSet,
+    ) -> Option<usize> {
+        self.first_where(among, |core, first| {
+            core.walk_target(target, first);
+        })
+        .map(|found| match found {
+            Found::AllAssets(g) | Found::Rules(g) => g as usize,
+        })
+    }
+
     /// The lowest position `g` in `among` whose group contains the scan target `target`
     /// ([`ReferenceMatcher::contains_target`]: All Assets contains every target; IP
     /// targets match only `ipv4`/`ipv6` rules, names only `fqdn`/`hostname` rules), with
@@ -734,7 +810,7 @@ impl GroupIndex {
             (0, AssetValue::Ipv6(a)) => lower(best, self.v6.lowest(g, u128::from(*a))),
             _ => {
                 if let Some(ix) = self.core.attrs.get(attr.index()) {
-                    ix.lowest(phase, value, g, &self.core.hits, best);
+                    ix.lowest(phase, value, g, &self.core, best);
                 }
             }
         }

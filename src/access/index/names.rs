@@ -45,6 +45,11 @@ struct Piece {
     /// The groups of all those patterns: when it does not matter to the question asked,
     /// none of them is looked at.
     candidate_groups: SetId,
+    /// The groups of the "anywhere" keys and candidates of every piece that is a suffix of
+    /// this one (itself included): whenever this piece ends at a position, all those end
+    /// there too, so when the longest piece ending at a position has groups that cannot
+    /// matter, none of the pieces ending there is looked at.
+    suffix_groups: SetId,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -93,7 +98,7 @@ impl Machine {
     }
 
     #[inline]
-    fn scan(&self, value: &[u8], f: impl FnMut(u32, usize, usize) -> bool) -> bool {
+    fn scan(&self, value: &[u8], f: impl FnMut(usize, &[u32], bool) -> bool) -> bool {
         match self {
             Machine::Dfa(a) => scan(a, value, f),
             Machine::Nfa(a) => scan(a, value, f),
@@ -108,26 +113,38 @@ impl Machine {
     }
 }
 
-/// Every occurrence of every piece in `value`, as `f(piece, start, end)`: one transition
-/// per byte, a match state listing every piece ending there (Standard semantics); from the
-/// start state, the automaton's prefilter (`memchr` on the pieces' rare bytes) skips to
-/// the next place a piece could begin, so a value with no piece costs a few vector scans.
+/// Pieces passed to the caller at once (a match list longer than this is passed in parts).
+const LIST: usize = 16;
+
+/// Every position of `value` where pieces end, as `f(end, pieces, whole)`: `pieces` lists
+/// the pieces ending there (`whole` when it is the whole list, not a part of a longer
+/// one). One transition per byte, a match state listing every piece ending there
+/// (Standard semantics); from the start state, the automaton's prefilter (`memchr` on the
+/// pieces' rare bytes) skips to the next place a piece could begin, so a value with no
+/// piece costs a few vector scans.
 #[inline]
-fn scan<A: Automaton>(a: &A, value: &[u8], mut f: impl FnMut(u32, usize, usize) -> bool) -> bool {
+fn scan<A: Automaton>(a: &A, value: &[u8], mut f: impl FnMut(usize, &[u32], bool) -> bool) -> bool {
     let Ok(mut state) = a.start_state(Anchored::No) else {
         return false;
     };
     let prefilter = a.prefilter();
     let mut at: usize = 0;
+    let mut list = [0u32; LIST];
     loop {
         if a.is_special(state) {
             if a.is_match(state) {
-                for k in 0..a.match_len(state) {
-                    let piece = a.match_pattern(state, k);
-                    let start = at.saturating_sub(a.pattern_len(piece));
-                    if f(to_u32(piece.as_usize()), start, at) {
+                let len = a.match_len(state);
+                let whole = len <= LIST;
+                let mut k = 0;
+                while k < len {
+                    let part = (len - k).min(LIST);
+                    for (slot, i) in list.iter_mut().zip(k..k + part) {
+                        *slot = to_u32(a.match_pattern(state, i).as_usize());
+                    }
+                    if f(at, list.get(..part).unwrap_or_default(), whole) {
                         return true;
                     }
+                    k += part;
                 }
             } else if let Some(prefilter) = prefilter {
                 // Special and not a match: the start state (the only other kind here).
@@ -162,6 +179,9 @@ pub(super) struct Patterns {
     text: String,
     /// Patterns of only `*`.
     always: Option<Keyed>,
+    /// The length of the longest piece with a `starts` key: past it, no piece can start the
+    /// value where it ends.
+    max_start: usize,
 }
 
 /// Pieces recently seen in the value being scanned: a piece found again adds nothing to
@@ -290,6 +310,9 @@ impl Patterns {
             hits: piece_hits,
             ..
         } = pieces;
+        // Per piece: the groups of its "anywhere" key and of its candidates (for the
+        // suffix unions below).
+        let mut own_groups: Vec<Vec<u32>> = Vec::with_capacity(piece_hits.len());
         for (id, [anywhere, start, end]) in piece_hits.into_iter().enumerate() {
             let first = to_u32(out.candidates.len());
             let mut groups: Vec<u32> = Vec::new();
@@ -299,8 +322,19 @@ impl Patterns {
             }
             groups.sort_unstable();
             groups.dedup();
-            let mut key = |mut list: Vec<(u32, u32)>| hits.key(&mut list, pool);
+            let mut mine: Vec<u32> = anywhere
+                .iter()
+                .map(|h| h.0)
+                .chain(groups.iter().copied())
+                .collect();
+            mine.sort_unstable();
+            mine.dedup();
+            own_groups.push(mine);
             let text = texts.get(id).copied().unwrap_or_default();
+            if !start.is_empty() {
+                out.max_start = out.max_start.max(text.len());
+            }
+            let mut key = |mut list: Vec<(u32, u32)>| hits.key(&mut list, pool);
             let start_at = to_u32(out.text.len());
             out.text.push_str(text);
             out.pieces.push(Piece {
@@ -310,12 +344,35 @@ impl Patterns {
                 end: key(end),
                 candidates: (first, to_u32(out.candidates.len())),
                 candidate_groups: pool.intern_members(&groups),
+                suffix_groups: SetId::EMPTY,
             });
         }
         if !texts.is_empty() {
             // The build fails only past 2^31 automaton states (gigabytes of distinct
             // pieces); the pieces are then searched one by one, exact but slow.
             out.automaton = Machine::build(&texts);
+        }
+        // Each piece's suffix union: the pieces ending where it ends, when it is scanned
+        // on its own (without the automaton, its own groups: the lists are then never
+        // whole, and the unions are not used).
+        for (id, text) in texts.iter().enumerate() {
+            let mut union: Vec<u32> = own_groups.get(id).cloned().unwrap_or_default();
+            if let Some(automaton) = &out.automaton {
+                automaton.scan(text.as_bytes(), |at, ids, _| {
+                    if at == text.len() {
+                        for other in ids {
+                            union.extend(own_groups.get(*other as usize).into_iter().flatten());
+                        }
+                    }
+                    false
+                });
+            }
+            union.sort_unstable();
+            union.dedup();
+            let set = pool.intern_members(&union);
+            if let Some(piece) = out.pieces.get_mut(id) {
+                piece.suffix_groups = set;
+            }
         }
         out.pieces.shrink_to_fit();
         out.candidates.shrink_to_fit();
@@ -334,10 +391,10 @@ impl Patterns {
             .is_some_and(|pattern| contains_pattern(pattern, value))
     }
 
-    /// Calls `f(piece, start, end)` for every occurrence of a piece in `value`; stops when
-    /// `f` returns `true` and returns whether it did.
+    /// Calls `f(end, pieces, whole)` for every position of `value` where pieces end (see
+    /// [`scan`]); stops when `f` returns `true` and returns whether it did.
     #[inline]
-    fn occurrences(&self, value: &str, mut f: impl FnMut(u32, usize, usize) -> bool) -> bool {
+    fn occurrences(&self, value: &str, mut f: impl FnMut(usize, &[u32], bool) -> bool) -> bool {
         if let Some(automaton) = &self.automaton {
             return automaton.scan(value.as_bytes(), f);
         }
@@ -347,18 +404,24 @@ impl Patterns {
             let Some(text) = self.text.get(piece.text.0 as usize..piece.text.1 as usize) else {
                 continue;
             };
-            let id = to_u32(id);
+            let id = [to_u32(id)];
             if let Some(at) = value.find(text) {
-                if f(id, at, at + text.len()) {
+                if f(at + text.len(), &id, false) {
                     return true;
                 }
-                let last = value.len() - text.len();
-                if at != last && value.ends_with(text) && f(id, last, value.len()) {
+                if at + text.len() != value.len()
+                    && value.ends_with(text)
+                    && f(value.len(), &id, false)
+                {
                     return true;
                 }
             }
         }
         false
+    }
+
+    fn piece_len(piece: &Piece) -> usize {
+        piece.text.1.saturating_sub(piece.text.0) as usize
     }
 
     /// Offers the keys `value` reaches; returns `true` when `offer` stopped.
@@ -370,36 +433,53 @@ impl Patterns {
             }
         }
         let mut seen = Seen([0; 16]);
-        self.occurrences(value, |id, start, end| {
-            let Some(piece) = self.pieces.get(id as usize) else {
-                return false;
+        self.occurrences(value, |at, ids, whole| {
+            let pieces = || {
+                ids.iter()
+                    .filter_map(|id| Some((*id, self.pieces.get(*id as usize)?)))
             };
-            if start == 0 && offer.offer(piece.start.view(), || true) {
-                return true;
+            // Keys that depend on where the piece lies: only near the start, and at the end.
+            if at <= self.max_start || at == value.len() {
+                for (_, piece) in pieces() {
+                    if at == Self::piece_len(piece) && offer.offer(piece.start.view(), || true) {
+                        return true;
+                    }
+                    if at == value.len() && offer.offer(piece.end.view(), || true) {
+                        return true;
+                    }
+                }
             }
-            if end == value.len() && offer.offer(piece.end.view(), || true) {
-                return true;
+            // The rest: skipped at once when the longest piece's suffix union cannot matter.
+            if whole {
+                let longest = pieces().max_by_key(|(_, p)| Self::piece_len(p));
+                if let Some((_, longest)) = longest {
+                    if !offer.wants(SetView::of(longest.suffix_groups)) {
+                        return false;
+                    }
+                }
             }
-            if !seen.first_time(id) {
-                return false;
-            }
-            if offer.offer(piece.anywhere.view(), || true) {
-                return true;
-            }
-            if !offer.wants(SetView::of(piece.candidate_groups)) {
-                return false;
-            }
-            let (a, b) = piece.candidates;
-            for multi in self
-                .candidates
-                .get(a as usize..b as usize)
-                .unwrap_or_default()
-            {
-                let Some(&m) = self.multis.get(*multi as usize) else {
+            for (id, piece) in pieces() {
+                if !seen.first_time(id) {
                     continue;
-                };
-                if offer.offer(m.key.view(), || self.multi_holds(m, value)) {
+                }
+                if offer.offer(piece.anywhere.view(), || true) {
                     return true;
+                }
+                if !offer.wants(SetView::of(piece.candidate_groups)) {
+                    continue;
+                }
+                let (a, b) = piece.candidates;
+                for multi in self
+                    .candidates
+                    .get(a as usize..b as usize)
+                    .unwrap_or_default()
+                {
+                    let Some(&m) = self.multis.get(*multi as usize) else {
+                        continue;
+                    };
+                    if offer.offer(m.key.view(), || self.multi_holds(m, value)) {
+                        return true;
+                    }
                 }
             }
             false
@@ -419,12 +499,12 @@ impl Patterns {
         if let Some(always) = self.always {
             lower(&mut best, hits.lowest(always, g));
         }
-        self.occurrences(value, |id, start, end| {
-            if let Some(piece) = self.pieces.get(id as usize) {
-                if start == 0 {
+        self.occurrences(value, |at, ids, _| {
+            for piece in ids.iter().filter_map(|id| self.pieces.get(*id as usize)) {
+                if at == Self::piece_len(piece) {
                     lower(&mut best, hits.lowest(piece.start, g));
                 }
-                if end == value.len() {
+                if at == value.len() {
                     lower(&mut best, hits.lowest(piece.end, g));
                 }
                 lower(&mut best, hits.lowest(piece.anywhere, g));

@@ -11,8 +11,8 @@
 use super::hash::FxMap;
 use super::set::GroupSet;
 
-/// A set in the pool. [`SetId::EMPTY`] is the empty set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A set in the pool. [`SetId::EMPTY`] (the default) is the empty set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub(super) struct SetId(pub(super) u32);
 
 impl SetId {
@@ -179,6 +179,18 @@ impl Pool {
         self.sets.get(id.0 as usize).copied()
     }
 
+    /// Whether group `g` is in set `id`.
+    pub(super) fn contains(&self, id: SetId, g: u32) -> bool {
+        match self.stored(id) {
+            None => false,
+            Some(Stored::Sparse(a, b)) => self.sparse(a, b).binary_search(&g).is_ok(),
+            Some(Stored::Dense(at)) => self
+                .dense(at)
+                .get(g as usize / 64)
+                .is_some_and(|w| w & (1u64 << (g % 64)) != 0),
+        }
+    }
+
     /// Whether the set meets `among`.
     #[inline]
     pub(super) fn meets(&self, view: SetView<'_>, among: &GroupSet) -> bool {
@@ -192,9 +204,9 @@ impl Pool {
                 if view.minus.is_empty() {
                     members.iter().any(|g| among.contains(*g as usize))
                 } else {
-                    members
-                        .iter()
-                        .any(|g| among.contains(*g as usize) && view.minus.binary_search(g).is_err())
+                    members.iter().any(|g| {
+                        among.contains(*g as usize) && view.minus.binary_search(g).is_err()
+                    })
                 }
             }
             Some(Stored::Dense(at)) => {

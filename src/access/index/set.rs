@@ -171,7 +171,9 @@ impl GroupSet {
     /// The number of positions in the set.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.nonzero_words().map(|(_, w)| w.count_ones() as usize).sum()
+        self.nonzero_words()
+            .map(|(_, w)| w.count_ones() as usize)
+            .sum()
     }
 
     /// Whether the set is empty.
