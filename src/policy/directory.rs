@@ -3,7 +3,7 @@
 //! the handle a host keeps so that it is not looked up again.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::Compiled;
 use super::subject::{Resolution, Subject};
@@ -79,8 +79,10 @@ pub(crate) struct DirectoryEntry {
 }
 
 /// Directories are numbered as they are built, so that a [`Resolution`] made against one
-/// is never taken for a position in another.
-static DIRECTORIES: AtomicU64 = AtomicU64::new(1);
+/// is not taken for a position in another. The number wraps after 2^32 directories; a
+/// resolution is used only when the entry it points to also has the subject's id, so even
+/// then it can only ever find the same user (in the directory it is checked against).
+static DIRECTORIES: AtomicU32 = AtomicU32::new(1);
 
 /// The users of a policy, in the order given, with an index by id.
 ///
@@ -90,8 +92,8 @@ static DIRECTORIES: AtomicU64 = AtomicU64::new(1);
 /// ([`Policy::user`](super::Policy::user)) and pass the handle.
 #[derive(Debug)]
 pub(crate) struct Directory {
-    /// Unique to this directory (never reused in the process).
-    generation: u64,
+    /// This directory's number (see [`DIRECTORIES`]).
+    generation: u32,
     entries: Vec<DirectoryEntry>,
     by_id: HashMap<String, u32>,
 }

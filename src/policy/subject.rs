@@ -119,11 +119,10 @@ impl<'a> Subject<'a> {
     }
 }
 
-/// Where a user was found: the directory (by its number, unique in the process) and the
-/// position in it.
+/// Where a user was found: the directory (by its number) and the position in it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Resolution {
-    pub(crate) directory: u64,
+    pub(crate) directory: u32,
     pub(crate) index: u32,
 }
 
