@@ -91,32 +91,46 @@ impl Principals {
         if want == 0 {
             return;
         }
-        match self.base.get(usize::from(want) - 1) {
-            Some(base) if want <= 3 => out.union_with(base),
-            _ => {
-                // Bits no flag names: only the All Assets default, and principals whose
-                // permissions hold those bits too.
-                out.union_with(&self.default_all);
-                for (g, bits) in &self.everyone {
-                    if bits & want == want {
-                        out.insert(*g as usize);
-                    }
-                }
-            }
-        }
-        let mut add = |range: Option<&(u32, u32)>| {
-            if let Some(&(a, b)) = range {
-                for (g, bits) in self.entries.get(a as usize..b as usize).unwrap_or(&[]) {
-                    if bits & want == want {
-                        out.set_within(*g as usize);
-                    }
-                }
+        let set = |words: &mut [u64], g: u32| {
+            if let Some(w) = words.get_mut(g as usize / 64) {
+                *w |= 1u64 << (g % 64);
             }
         };
-        add(self.by_user.get(user));
-        for group in user_groups {
-            add(self.by_group.get(group.as_ref()));
-        }
+        // Every bit first, the set's nonzero-word index once at the end.
+        out.fill(|words| {
+            match self.base.get(usize::from(want) - 1) {
+                Some(base) if want <= 3 => {
+                    for (w, b) in words.iter_mut().zip(base.words()) {
+                        *w |= b;
+                    }
+                }
+                _ => {
+                    // Bits no flag names: only the All Assets default, and principals whose
+                    // permissions hold those bits too.
+                    for (w, b) in words.iter_mut().zip(self.default_all.words()) {
+                        *w |= b;
+                    }
+                    for (g, bits) in &self.everyone {
+                        if bits & want == want {
+                            set(words, *g);
+                        }
+                    }
+                }
+            }
+            let mut add = |range: Option<&(u32, u32)>| {
+                if let Some(&(a, b)) = range {
+                    for (g, bits) in self.entries.get(a as usize..b as usize).unwrap_or(&[]) {
+                        if bits & want == want {
+                            set(words, *g);
+                        }
+                    }
+                }
+            };
+            add(self.by_user.get(user));
+            for group in user_groups {
+                add(self.by_group.get(group.as_ref()));
+            }
+        });
     }
 
     pub(super) fn positions(&self) -> usize {

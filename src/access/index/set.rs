@@ -70,14 +70,16 @@ impl GroupSet {
 
     /// Rebuilds the nonzero-word index after a change to many words.
     fn reindex(&mut self) {
-        self.nonzero.clear();
-        self.nonzero.extend(
-            self.words
-                .iter()
-                .enumerate()
-                .filter(|(_, w)| **w != 0)
-                .map(|(i, _)| word_index(i)),
-        );
+        // Branch-free: every index is written, the count advances only past nonzero words.
+        self.nonzero.resize(self.words.len(), 0);
+        let mut len = 0;
+        for (i, w) in self.words.iter().enumerate() {
+            if let Some(slot) = self.nonzero.get_mut(len) {
+                *slot = word_index(i);
+            }
+            len += usize::from(*w != 0);
+        }
+        self.nonzero.truncate(len);
     }
 
     /// Sets bit `bit` of word `word` (which exists); returns whether it was clear.
@@ -113,10 +115,17 @@ impl GroupSet {
         }
     }
 
-    /// Adds `position` when it is within the room made (no growth, no answer).
-    #[inline]
-    pub(crate) fn set_within(&mut self, position: usize) {
-        self.set_bit(position / 64, 1u64 << (position % 64));
+    /// Changes the words in place with `f` (positions beyond the room made are not
+    /// reachable), then rebuilds the nonzero-word index once: for sets built from many
+    /// bits at a time.
+    pub(crate) fn fill(&mut self, f: impl FnOnce(&mut [u64])) {
+        f(&mut self.words);
+        self.reindex();
+    }
+
+    /// The words (bit `p % 64` of word `p / 64` is position `p`).
+    pub(crate) fn words(&self) -> &[u64] {
+        &self.words
     }
 
     /// Removes `position`; returns whether it was in the set.
@@ -308,7 +317,7 @@ mod tests {
         let index = |s: &GroupSet| s.nonzero_words().map(|(i, _)| i).collect::<Vec<_>>();
         let mut s = GroupSet::with_capacity(640);
         s.insert(300);
-        s.set_within(5);
+        s.fill(|words| words[0] |= 1 << 5);
         s.insert(70);
         s.insert(71);
         assert_eq!(index(&s), [0, 1, 4]);
