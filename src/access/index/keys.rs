@@ -79,7 +79,7 @@ impl Hits {
 pub(super) fn group_by_key<K: core::hash::Hash + Eq + Copy>(
     pairs: &[(K, (u32, u32))],
 ) -> Vec<(K, Vec<(u32, u32)>)> {
-    let mut at: FxMap<K, usize> = FxMap::default();
+    let mut at: FxMap<K, usize> = FxMap::with_capacity_and_hasher(pairs.len(), Default::default());
     let mut out: Vec<(K, Vec<(u32, u32)>)> = Vec::new();
     for (key, hit) in pairs {
         let i = *at.entry(*key).or_insert_with(|| {
@@ -215,8 +215,9 @@ impl ScalarTable {
         pool: &mut Pool,
         hits: &mut Hits,
     ) -> ScalarTable {
-        let mut map = FxMap::default();
-        for (value, mut key_hits) in group_by_key(pairs) {
+        let keys = group_by_key(pairs);
+        let mut map = FxMap::with_capacity_and_hasher(keys.len(), Default::default());
+        for (value, mut key_hits) in keys {
             map.insert(value, hits.key(&mut key_hits, pool));
         }
         map.shrink_to_fit();

@@ -60,9 +60,28 @@ struct Multi {
 }
 
 /// The largest transition table built as a DFA (one table lookup per byte), in bytes,
-/// estimated as pattern bytes (an upper bound on states) × (distinct bytes + 1) × 4; past
-/// it, a contiguous NFA (failure transitions, far smaller and a few times slower).
-const DFA_TABLE_BYTES: usize = 32 << 20;
+/// estimated as trie states × the alphabet rounded up to a power of two × 4; past it, a
+/// contiguous NFA (failure transitions, far smaller, about twice as slow per byte). A DFA of
+/// this size still sits in the second-level cache.
+const DFA_TABLE_BYTES: usize = 2 << 20;
+
+/// The states of the trie of `pieces` (distinct): one per distinct prefix, plus the root.
+fn trie_states(pieces: &[&str]) -> usize {
+    let mut sorted: Vec<&[u8]> = pieces.iter().map(|p| p.as_bytes()).collect();
+    sorted.sort_unstable();
+    let mut states = 1;
+    let mut previous: &[u8] = &[];
+    for piece in sorted {
+        let common = piece
+            .iter()
+            .zip(previous)
+            .take_while(|(a, b)| a == b)
+            .count();
+        states += piece.len() - common;
+        previous = piece;
+    }
+    states
+}
 
 /// The automaton over every piece (`aho-corasick`'s, driven byte by byte here so that a
 /// match costs a few loads rather than a call into its iterator).
@@ -78,15 +97,18 @@ impl Machine {
             .match_kind(MatchKind::Standard)
             .build(pieces)
             .ok()?;
-        let bytes: usize = pieces.iter().map(|p| p.len()).sum();
         let mut used = [false; 256];
         for b in pieces.iter().flat_map(|p| p.bytes()) {
             if let Some(u) = used.get_mut(usize::from(b)) {
                 *u = true;
             }
         }
-        let classes = used.iter().filter(|u| **u).count() + 1;
-        if bytes.saturating_mul(classes).saturating_mul(4) <= DFA_TABLE_BYTES {
+        let classes = (used.iter().filter(|u| **u).count() + 1).next_power_of_two();
+        if trie_states(pieces)
+            .saturating_mul(classes)
+            .saturating_mul(4)
+            <= DFA_TABLE_BYTES
+        {
             if let Ok(dfa) = dfa::Builder::new().build_from_noncontiguous(&nfa) {
                 return Some(Machine::Dfa(dfa));
             }
@@ -240,7 +262,10 @@ impl Patterns {
             return out;
         }
         // Sort the terms into per-piece keys, multi-piece patterns and `*`.
-        let mut pieces = PieceSet::default();
+        let mut pieces = PieceSet {
+            ids: FxMap::with_capacity_and_hasher(terms.len(), Default::default()),
+            ..PieceSet::default()
+        };
         let mut always = Vec::new();
         let mut multi_pairs: Vec<(&str, (u32, u32))> = Vec::new();
         for &(term, hit) in terms {
@@ -269,7 +294,8 @@ impl Patterns {
         }
         // Multi-piece patterns: each under the piece fewest of them share (then the longest).
         let multis = group_by_key(&multi_pairs);
-        let mut shared: FxMap<&str, u32> = FxMap::default();
+        let mut shared: FxMap<&str, u32> =
+            FxMap::with_capacity_and_hasher(multis.len() * 2, Default::default());
         for (pattern, _) in &multis {
             let mut distinct: Vec<&str> = pattern.split('*').filter(|s| !s.is_empty()).collect();
             distinct.sort_unstable();

@@ -63,8 +63,20 @@ pub(super) struct Pool {
     sets: Vec<Stored>,
     words: Vec<u64>,
     members: Vec<u32>,
-    /// Content hash → sets with that hash (build time only; dropped by `finish`).
+    /// Content hash → sets with that hash (build time only; dropped by `finish`). The hash
+    /// is over the members, so a set has one hash whichever form it is stored in; the
+    /// form follows from the size, so equal sets are compared in the same form.
     interned: FxMap<u64, Vec<SetId>>,
+    /// Build-time scratch buffers (no allocation per set interned).
+    scratch: Vec<u32>,
+    bits: Vec<u64>,
+}
+
+/// The hash of a set's members, in ascending order.
+fn hash_members(members: impl Iterator<Item = u32>) -> u64 {
+    members.fold(0x9E37_79B9u64, |h, m| {
+        (h.rotate_left(7) ^ u64::from(m)).wrapping_mul(0x517c_c1b7_2722_0a95)
+    })
 }
 
 /// Largest member count kept sparse: past it a bitset is smaller, or a member scan would
@@ -89,65 +101,82 @@ impl Pool {
 
     /// The id of the set whose bitset is `bits` (`words_per_set` words), storing it if new.
     pub(super) fn intern_bits(&mut self, bits: &[u64]) -> SetId {
-        let count: u32 = bits.iter().map(|w| w.count_ones()).sum();
+        let count: usize = bits.iter().map(|w| w.count_ones() as usize).sum();
         if count == 0 {
             return SetId::EMPTY;
         }
-        let hash = bits.iter().fold(0x9E37_79B9u64, |h, w| {
-            (h.rotate_left(7) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95)
-        });
-        if let Some(found) = self.interned.get(&hash).and_then(|ids| {
-            ids.iter()
-                .copied()
-                .find(|id| self.equals_bits(*id, bits, count as usize))
-        }) {
-            return found;
+        if count <= sparse_limit(self.words_per_set) {
+            let mut members = core::mem::take(&mut self.scratch);
+            members.clear();
+            members.extend(BitIter::new(bits));
+            let id = self.intern_sparse(&members);
+            self.scratch = members;
+            return id;
         }
-        let stored = if count as usize <= sparse_limit(self.words_per_set) {
-            let start = to_u32(self.members.len());
-            self.members.extend(BitIter::new(bits));
-            Stored::Sparse(start, to_u32(self.members.len()))
-        } else {
-            let start = to_u32(self.words.len());
-            self.words.extend_from_slice(bits);
-            self.words.resize(start as usize + self.words_per_set, 0);
-            Stored::Dense(start)
-        };
+        let hash = hash_members(BitIter::new(bits));
+        let found = self.interned.get(&hash).and_then(|ids| {
+            ids.iter().copied().find(
+                |id| matches!(self.stored(*id), Some(Stored::Dense(at)) if self.dense(at) == bits),
+            )
+        });
+        if let Some(id) = found {
+            return id;
+        }
+        let start = to_u32(self.words.len());
+        self.words.extend_from_slice(bits);
+        self.words.resize(start as usize + self.words_per_set, 0);
+        self.store(Stored::Dense(start), hash)
+    }
+
+    /// The id of the set of `members` (sorted, distinct, in the universe).
+    pub(super) fn intern_members(&mut self, members: &[u32]) -> SetId {
+        if members.is_empty() {
+            return SetId::EMPTY;
+        }
+        if members.len() <= sparse_limit(self.words_per_set) {
+            return self.intern_sparse(members);
+        }
+        let mut bits = core::mem::take(&mut self.bits);
+        bits.clear();
+        bits.resize(self.words_per_set, 0);
+        for m in members {
+            if let Some(w) = bits.get_mut(*m as usize / 64) {
+                *w |= 1u64 << (m % 64);
+            }
+        }
+        let id = self.intern_bits(&bits);
+        self.bits = bits;
+        id
+    }
+
+    /// A set small enough to be kept as its members (sorted, distinct).
+    fn intern_sparse(&mut self, members: &[u32]) -> SetId {
+        let hash = hash_members(members.iter().copied());
+        let found = self.interned.get(&hash).and_then(|ids| {
+            ids.iter().copied().find(
+                |id| matches!(self.stored(*id), Some(Stored::Sparse(a, b)) if self.sparse(a, b) == members),
+            )
+        });
+        if let Some(id) = found {
+            return id;
+        }
+        let start = to_u32(self.members.len());
+        self.members.extend_from_slice(members);
+        self.store(Stored::Sparse(start, to_u32(self.members.len())), hash)
+    }
+
+    fn store(&mut self, stored: Stored, hash: u64) -> SetId {
         let id = SetId(to_u32(self.sets.len()));
         self.sets.push(stored);
         self.interned.entry(hash).or_default().push(id);
         id
     }
 
-    /// The id of the set of `members` (sorted, distinct, in the universe).
-    pub(super) fn intern_members(&mut self, members: &[u32]) -> SetId {
-        let mut bits = vec![0u64; self.words_per_set];
-        for m in members {
-            if let Some(w) = bits.get_mut(*m as usize / 64) {
-                *w |= 1u64 << (m % 64);
-            }
-        }
-        self.intern_bits(&bits)
-    }
-
-    fn equals_bits(&self, id: SetId, bits: &[u64], count: usize) -> bool {
-        match self.sets.get(id.0 as usize) {
-            Some(Stored::Dense(at)) => self.dense(*at) == bits,
-            Some(Stored::Sparse(a, b)) => {
-                let members = self.sparse(*a, *b);
-                members.len() == count
-                    && members.iter().all(|m| {
-                        bits.get(*m as usize / 64)
-                            .is_some_and(|w| w & (1u64 << (m % 64)) != 0)
-                    })
-            }
-            None => false,
-        }
-    }
-
     /// Drops the build-time interning table.
     pub(super) fn finish(&mut self) {
         self.interned = FxMap::default();
+        self.scratch = Vec::new();
+        self.bits = Vec::new();
         self.sets.shrink_to_fit();
         self.words.shrink_to_fit();
         self.members.shrink_to_fit();
