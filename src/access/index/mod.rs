@@ -73,6 +73,11 @@ struct AttrIndex {
     /// pattern: a subject granted by none of them skips the lookups (one set test).
     exact_groups: SetId,
     pattern_groups: SetId,
+    /// Whether those tests are worth making: not when the set holds half the groups or
+    /// more (a subject granted by none of them is unlikely, and the test would cost every
+    /// other subject a pass over its set).
+    test_exact: bool,
+    test_patterns: bool,
 }
 
 impl AttrIndex {
@@ -89,10 +94,10 @@ impl AttrIndex {
     #[inline]
     fn visit(&self, exact: bool, values: &[AssetValue], offer: &mut impl Offer) -> bool {
         if exact {
-            offer.wants(SetView::of(self.exact_groups))
+            (!self.test_exact || offer.wants(SetView::of(self.exact_groups)))
                 && values.iter().any(|v| self.visit_exact(v, offer))
         } else {
-            offer.wants(SetView::of(self.pattern_groups))
+            (!self.test_patterns || offer.wants(SetView::of(self.pattern_groups)))
                 && values.iter().any(|v| self.visit_patterns(v, offer))
         }
     }
@@ -237,6 +242,8 @@ impl Core {
                     exact: StrTable::build(&raw.exact, &mut pool, &mut hits),
                     scalars: ScalarTable::build(&raw.scalars, &mut pool, &mut hits),
                     names: Patterns::build(&raw.names, &mut pool, &mut hits),
+                    test_exact: exact_groups.len() * 2 < universe,
+                    test_patterns: pattern_groups.len() * 2 < universe,
                     exact_groups: pool.intern_members(&exact_groups),
                     pattern_groups: pool.intern_members(&pattern_groups),
                 }

@@ -204,6 +204,9 @@ pub(super) struct Patterns {
     /// The length of the longest piece with a `starts` key: past it, no piece can start the
     /// value where it ends.
     max_start: usize,
+    /// Per group, the lowest ordinal of its name terms here: an explanation that already
+    /// has a lower term of the group does not scan the value.
+    lowest_ordinal: FxMap<u32, u32>,
 }
 
 /// Pieces recently seen in the value being scanned: a piece found again adds nothing to
@@ -261,6 +264,13 @@ impl Patterns {
         if terms.is_empty() {
             return out;
         }
+        for &(_, (group, ordinal)) in terms {
+            out.lowest_ordinal
+                .entry(group)
+                .and_modify(|o| *o = (*o).min(ordinal))
+                .or_insert(ordinal);
+        }
+        out.lowest_ordinal.shrink_to_fit();
         // Sort the terms into per-piece keys, multi-piece patterns and `*`.
         let mut pieces = PieceSet {
             ids: FxMap::with_capacity_and_hasher(terms.len(), Default::default()),
@@ -521,6 +531,10 @@ impl Patterns {
         hits: &Hits,
         best: Option<u32>,
     ) -> Option<u32> {
+        let beaten = |lowest: &u32| best.is_some_and(|b| b <= *lowest);
+        if self.lowest_ordinal.get(&g).is_none_or(beaten) {
+            return best;
+        }
         let mut best = best;
         if let Some(always) = self.always {
             lower(&mut best, hits.lowest(always, g));
@@ -583,5 +597,6 @@ impl Patterns {
             + self.candidates.capacity() * 4
             + self.multis.capacity() * size_of::<Multi>()
             + self.text.capacity()
+            + self.lowest_ordinal.capacity() * (size_of::<(u32, u32)>() + 1)
     }
 }
