@@ -63,7 +63,7 @@ struct Multi {
 /// estimated as trie states × the alphabet rounded up to a power of two × 4; past it, a
 /// contiguous NFA (failure transitions, far smaller, about twice as slow per byte). A DFA of
 /// this size still sits in the second-level cache.
-const DFA_TABLE_BYTES: usize = 2 << 20;
+const DFA_TABLE_BYTES: usize = 512 << 10;
 
 /// The states of the trie of `pieces` (distinct): one per distinct prefix, plus the root.
 fn trie_states(pieces: &[&str]) -> usize {

@@ -63,19 +63,26 @@ pub(super) struct Pool {
     sets: Vec<Stored>,
     words: Vec<u64>,
     members: Vec<u32>,
-    /// Content hash → sets with that hash (build time only; dropped by `finish`). The hash
-    /// is over the members, so a set has one hash whichever form it is stored in; the
-    /// form follows from the size, so equal sets are compared in the same form.
+    /// Content hash → sets with that hash (build time only; dropped by `finish`). A set's
+    /// form follows from its size (sparse up to [`sparse_limit`] members), so equal sets
+    /// always have the same form, and each form is hashed its own way (members, words).
     interned: FxMap<u64, Vec<SetId>>,
     /// Build-time scratch buffers (no allocation per set interned).
     scratch: Vec<u32>,
     bits: Vec<u64>,
 }
 
-/// The hash of a set's members, in ascending order.
+/// The hash of a small set's members, in ascending order.
 fn hash_members(members: impl Iterator<Item = u32>) -> u64 {
     members.fold(0x9E37_79B9u64, |h, m| {
         (h.rotate_left(7) ^ u64::from(m)).wrapping_mul(0x517c_c1b7_2722_0a95)
+    })
+}
+
+/// The hash of a large set's bitset (one multiply per word, not per member).
+fn hash_words(words: &[u64]) -> u64 {
+    words.iter().fold(0x7F4A_7C15u64, |h, w| {
+        (h.rotate_left(7) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95)
     })
 }
 
@@ -113,7 +120,7 @@ impl Pool {
             self.scratch = members;
             return id;
         }
-        let hash = hash_members(BitIter::new(bits));
+        let hash = hash_words(bits);
         let found = self.interned.get(&hash).and_then(|ids| {
             ids.iter().copied().find(
                 |id| matches!(self.stored(*id), Some(Stored::Dense(at)) if self.dense(at) == bits),
