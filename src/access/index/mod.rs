@@ -491,13 +491,17 @@ impl GroupIndex {
         ordinals.groups.push(to_u32(ordinals.rule_starts.len()));
         ordinals.groups.shrink_to_fit();
         ordinals.rule_starts.shrink_to_fit();
-        let core = Core::build(raw, groups.len());
+        // The explanation tables first, so that their input is freed before the rest is
+        // built (a lower peak).
+        let explain_v4 = GroupIntervals::build(&v4, groups.len());
+        let explain_v6 = GroupIntervals::build(&v6, groups.len());
+        drop((v4, v6));
         GroupIndex {
             principals,
             all_assets,
-            core,
-            v4: GroupIntervals::build(&v4, groups.len()),
-            v6: GroupIntervals::build(&v6, groups.len()),
+            core: Core::build(raw, groups.len()),
+            v4: explain_v4,
+            v6: explain_v6,
             ordinals,
             terms,
         }

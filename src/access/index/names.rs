@@ -342,10 +342,14 @@ impl Patterns {
         // The pieces' keys and candidate lists, by piece id.
         let mut next = filed.iter().peekable();
         let PieceSet {
+            ids,
             texts,
             hits: piece_hits,
-            ..
         } = pieces;
+        // Build-time maps are freed before the automaton is built, so that they do not add
+        // to the build's peak memory.
+        drop(ids);
+        drop(shared);
         // Per piece: the groups of its "anywhere" key and of its candidates (for the
         // suffix unions below).
         let mut own_groups: Vec<Vec<u32>> = Vec::with_capacity(piece_hits.len());
@@ -383,6 +387,8 @@ impl Patterns {
                 suffix_groups: SetId::EMPTY,
             });
         }
+        drop(filed);
+        drop(multi_groups);
         if !texts.is_empty() {
             // The build fails only past 2^31 automaton states (gigabytes of distinct
             // pieces); the pieces are then searched one by one, exact but slow.
@@ -391,13 +397,16 @@ impl Patterns {
         // Each piece's suffix union: the pieces ending where it ends, when it is scanned
         // on its own (without the automaton, its own groups: the lists are then never
         // whole, and the unions are not used).
+        let own_of = |id: usize| own_groups.get(id).map_or(&[][..], Vec::as_slice);
+        let mut union: Vec<u32> = Vec::new();
         for (id, text) in texts.iter().enumerate() {
-            let mut union: Vec<u32> = own_groups.get(id).cloned().unwrap_or_default();
+            union.clear();
+            union.extend_from_slice(own_of(id));
             if let Some(automaton) = &out.automaton {
                 automaton.scan(text.as_bytes(), |at, ids, _| {
                     if at == text.len() {
                         for other in ids {
-                            union.extend(own_groups.get(*other as usize).into_iter().flatten());
+                            union.extend_from_slice(own_of(*other as usize));
                         }
                     }
                     false
