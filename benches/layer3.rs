@@ -19,8 +19,7 @@
 //! (`Policy::user`, the lookup itself).
 //!
 //! Run: `cargo bench --bench layer3 -- --warm-up-time 1 --measurement-time 2`. Each policy is
-//! built once, outside the timing (the 5,000-group ones of the current index take seconds
-//! and gigabytes: see `benches/BEFORE.md`). To build fewer, set `LAYER3_WORKLOADS` (names,
+//! built once, outside the timing (builds and memory: `docs/performance.md`). To build fewer, set `LAYER3_WORKLOADS` (names,
 //! comma-separated: `dense,shared8,nested,ranges,short_pieces,long_names,directory`) and
 //! `LAYER3_SIZES` (e.g. `10,100`). A case whose single call takes over 200 µs is measured
 //! with 10 samples instead of 100. The 5,000 × 1,000 case is
