@@ -1645,6 +1645,8 @@ struct Tally {
     per_action: BTreeMap<&'static str, (u64, u64)>,
     per_layer: BTreeMap<MLayer, u64>,
     asset_allows: u64,
+    /// Asset checks allowed through a SCAN_TARGETS group (`asset.scan` by address).
+    scan_targets_asset_allows: u64,
     target_allows: u64,
     requests: u64,
 }
@@ -1761,7 +1763,13 @@ fn run_case(case: &Case, tally: &Mutex<Tally>) -> Result<(), TestCaseError> {
         if let Some(quick) = quick {
             prop_assert_eq!(quick, got.allowed, "is_allowed vs check\n{}", context());
         }
-        tally.lock().unwrap().record(action, &expected);
+        let mut tally = tally.lock().unwrap();
+        tally.record(action, &expected);
+        if let ObjectDetail::Asset(granted) = &expected.detail {
+            if model_policy.groups[granted.group].group_type == GroupType::ScanTargets {
+                tally.scan_targets_asset_allows += 1;
+            }
+        }
     }
     Ok(())
 }
@@ -1796,10 +1804,11 @@ fn run(json: bool) {
     }
     let tally = tally.into_inner().unwrap();
     eprintln!(
-        "engine_model ({} policies): {cases} cases, {} requests, {} asset allows, {} target allows, denials by layer {:?}",
+        "engine_model ({} policies): {cases} cases, {} requests, {} asset allows ({} through SCAN_TARGETS), {} target allows, denials by layer {:?}",
         if json { "JSON" } else { "builder" },
         tally.requests,
         tally.asset_allows,
+        tally.scan_targets_asset_allows,
         tally.target_allows,
         tally.per_layer
     );
@@ -1832,6 +1841,7 @@ fn run(json: bool) {
             );
         }
         assert!(tally.asset_allows > 0 && tally.target_allows > 0);
+        assert!(tally.scan_targets_asset_allows > 0);
     }
 }
 

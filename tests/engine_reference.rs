@@ -158,8 +158,10 @@ fn target() -> impl Strategy<Value = Target> {
     ]
 }
 
-/// Plain loops: the first group in order that holds assets (or any group, for targets),
-/// grants the permission and contains the object.
+/// Plain loops: the first group in order that takes part (any group for targets and for
+/// scanning an asset, where the reference matcher lets a SCAN_TARGETS group contain the
+/// asset through its addresses only; groups that hold assets for viewing one), grants the
+/// permission and contains the object.
 fn reference<'a>(
     policy: &'a Policy,
     user: &str,
@@ -168,10 +170,11 @@ fn reference<'a>(
     contains: impl Fn(&AccessGroup) -> Option<Membership>,
     assets: bool,
 ) -> Option<(&'a AccessGroup, Membership, Grant<'a>)> {
+    let scanning = permission == AccessPermissions::CAN_SCAN;
     policy
         .access_groups()
         .iter()
-        .filter(|g| !assets || g.group_type() != AccessGroupType::ScanTargets)
+        .filter(|g| !assets || scanning || g.group_type() != AccessGroupType::ScanTargets)
         .find_map(|g| {
             let grant = g.grant(user, groups, permission)?;
             Some((g, contains(g)?, grant))

@@ -259,6 +259,30 @@ fn subject() -> impl Strategy<Value = (String, Vec<String>, AccessPermissions)> 
         })
 }
 
+/// A SCAN_TARGETS group as the MANAGE_ASSETS group that contains the same assets: its
+/// rules on attributes other than `ipv4`, `ipv6`, `fqdn` and `hostname` emptied (so the
+/// rule indexes stay), since scanning an asset is scanning its addresses
+/// (`docs/semantics.md`, "Membership and matching"). Other groups are unchanged.
+fn addresses_only(group: &AccessGroup) -> AccessGroup {
+    if group.group_type() != AccessGroupType::ScanTargets {
+        return group.clone();
+    }
+    let rules = group
+        .rules()
+        .iter()
+        .map(|rule| match rule.rule_type() {
+            RuleType::Ipv4 | RuleType::Ipv6 | RuleType::Fqdn | RuleType::Hostname => rule.clone(),
+            other => {
+                Rule::parse(other.as_str(), rule.operator().as_str(), [] as [&str; 0]).unwrap()
+            }
+        })
+        .collect();
+    group
+        .clone()
+        .with_type(AccessGroupType::ManageAssets)
+        .with_rules(rules)
+}
+
 fn reference_first(
     groups: &AccessGroups,
     among: &GroupSet,
@@ -305,6 +329,15 @@ fn check(
     }
     let m = ReferenceMatcher;
     for asset in assets {
+        for group in groups.iter() {
+            prop_assert_eq!(
+                m.contains_asset(group, asset),
+                m.contains_asset(&addresses_only(group), asset),
+                "SCAN_TARGETS by address {:?} {:?}",
+                group,
+                asset
+            );
+        }
         let all: Vec<_> = groups
             .iter()
             .enumerate()

@@ -5,6 +5,7 @@
 
 use super::asset::{Asset, Target};
 use super::group::{AccessGroup, AccessGroupType};
+use super::rule_type::RuleType;
 
 /// Why a group contains an asset or a target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -43,13 +44,40 @@ pub struct ReferenceMatcher;
 impl ReferenceMatcher {
     /// Whether `group` contains `asset`, and why: All Assets contains every asset;
     /// otherwise the first rule with a term matching any of the asset's values for the
-    /// rule's attribute. The group's type does not matter here.
+    /// rule's attribute. A SCAN_TARGETS group holds addresses, so only its `ipv4`,
+    /// `ipv6`, `fqdn` and `hostname` rules count (scanning an asset is scanning its
+    /// addresses: `docs/semantics.md`, "Membership and matching"); its rules of any other
+    /// type never match an asset.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use scangate::{AccessGroup, AccessGroupType, Asset, Membership, ReferenceMatcher, Rule};
+    /// let g = AccessGroup::new("Scan", AccessGroupType::ScanTargets)
+    ///     .with_rule(Rule::parse("tag_uuid", "set-has", ["a59ae831-2695-40b1-a9f9-9a26258f5486"]).unwrap())
+    ///     .with_rule(Rule::parse("ipv4", "eq", ["10.0.0.0/8"]).unwrap());
+    /// let tagged = Asset::new().with("tag_uuid", "a59ae831-2695-40b1-a9f9-9a26258f5486").unwrap();
+    /// assert_eq!(ReferenceMatcher.contains_asset(&g, &tagged), None);
+    /// let addressed = tagged.with("ipv4", "10.1.2.3").unwrap();
+    /// assert_eq!(
+    ///     ReferenceMatcher.contains_asset(&g, &addressed),
+    ///     Some(Membership::Rule { rule: 1, term: 0 })
+    /// );
+    /// ```
     #[must_use]
     pub fn contains_asset(&self, group: &AccessGroup, asset: &Asset) -> Option<Membership> {
         if group.all_assets() {
             return Some(Membership::AllAssets);
         }
+        let scan_targets = group.group_type() == AccessGroupType::ScanTargets;
         for (rule_index, rule) in group.rules().iter().enumerate() {
+            let address = matches!(
+                rule.rule_type(),
+                RuleType::Ipv4 | RuleType::Ipv6 | RuleType::Fqdn | RuleType::Hostname
+            );
+            if scan_targets && !address {
+                continue;
+            }
             for (term_index, term) in rule.terms().iter().enumerate() {
                 for value in asset.values(rule.rule_type()) {
                     if term.matches(value) {

@@ -392,8 +392,9 @@ impl Policy {
         }
     }
 
-    /// The groups granting the subject `permission` (limited to asset holders when
-    /// `assets`): precomputed for directory users, else worked out from the index.
+    /// The groups granting the subject `permission` (limited to the groups that take part
+    /// in asset questions about it when `assets`): precomputed for directory users, else
+    /// worked out from the index.
     pub(crate) fn granting<'a>(
         &'a self,
         resolved: &Resolved<'a>,
@@ -406,19 +407,16 @@ impl Policy {
             Some(entry) if permission == AccessPermissions::CAN_VIEW && assets => {
                 Cow::Borrowed(&entry.view_assets)
             }
-            Some(entry) if permission == AccessPermissions::CAN_SCAN && assets => {
-                Cow::Borrowed(&entry.scan_assets)
-            }
-            Some(entry) if permission == AccessPermissions::CAN_SCAN => {
-                Cow::Borrowed(&entry.scan_targets)
-            }
+            // Every group type takes part in scanning, of targets and of assets alike.
+            Some(entry) if permission == AccessPermissions::CAN_SCAN => Cow::Borrowed(&entry.scan),
             _ => Cow::Owned(compiled.granting(user, resolved.groups, permission, assets)),
         }
     }
 
     /// The first access group, in policy order, that grants the user `permission` and
     /// contains the asset, with the rule, term and principal that decide. SCAN_TARGETS
-    /// groups hold targets, not asset records, so they take no part in asset checks.
+    /// groups hold targets, not asset records: they take part in scanning an asset only
+    /// (through its addresses and names), not in viewing it.
     pub(crate) fn first_asset_group<'a>(
         &'a self,
         resolved: &Resolved<'a>,
@@ -466,7 +464,7 @@ impl Policy {
                 let containing = if explain {
                     compiled
                         .index
-                        .first_group_containing(asset, &compiled.asset_holders)
+                        .first_group_containing(asset, compiled.asset_groups(permission))
                         .and_then(|position| self.data.groups.at(position))
                 } else {
                     None
@@ -669,6 +667,14 @@ impl Policy {
 /// SCAN_TARGETS groups hold scan targets).
 pub(crate) fn holds_assets(group: &AccessGroup) -> bool {
     group.group_type() != AccessGroupType::ScanTargets
+}
+
+/// Whether SCAN_TARGETS groups take part in an asset question about `permission`: for
+/// scanning only, since scanning an asset is scanning its addresses; viewing an asset
+/// record (and `issue.*`) stays with the groups that hold assets (`docs/semantics.md`,
+/// "Choice (asset checks)").
+pub(crate) fn scan_targets_take_part(permission: AccessPermissions) -> bool {
+    permission == AccessPermissions::CAN_SCAN
 }
 
 /// Whether an access group "names" a user for listing: `all_users`, the All Assets default,

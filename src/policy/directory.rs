@@ -72,10 +72,8 @@ pub(crate) struct DirectoryEntry {
     pub(crate) user: User,
     /// Asset-holding groups granting `CAN_VIEW`.
     pub(crate) view_assets: GroupSet,
-    /// Asset-holding groups granting `CAN_SCAN`.
-    pub(crate) scan_assets: GroupSet,
-    /// Groups of any type granting `CAN_SCAN` (for scan targets).
-    pub(crate) scan_targets: GroupSet,
+    /// Groups of any type granting `CAN_SCAN` (for scan targets and assets alike).
+    pub(crate) scan: GroupSet,
 }
 
 /// Directories are numbered as they are built, so that a [`Resolution`] made against one

@@ -68,8 +68,9 @@ pub enum Reach<'a> {
 /// ```
 #[derive(Debug)]
 pub struct AssetFilter<'a> {
-    /// The compiled filter over the groups that grant the subject the permission and hold
-    /// assets; `None` when layers 1–2 deny, or when the action checks no asset.
+    /// The compiled filter over the groups that grant the subject the permission and take
+    /// part in asset questions about it; `None` when layers 1–2 deny, or when the action
+    /// checks no asset.
     compiled: Option<crate::access::AssetFilter>,
     /// Why every row is denied, when layers 1–2 (or the subject) deny.
     denial: Option<Denial<'a>>,
@@ -175,8 +176,10 @@ impl Policy {
     }
 
     /// Every access group that contains `asset` and who it gives `permission` to, in
-    /// policy order (SCAN_TARGETS groups hold targets, not assets, and are left out, as in
-    /// asset checks).
+    /// policy order, as in asset checks: for `CAN_SCAN` a SCAN_TARGETS group contains the
+    /// asset through its `ipv4`, `ipv6`, `fqdn` and `hostname` values (scanning an asset
+    /// is scanning its addresses); for any other permission SCAN_TARGETS groups hold no
+    /// asset records and are left out.
     ///
     /// ```
     /// use scangate::{AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Asset, Policy, Principal, Reach, Rule};
@@ -197,7 +200,7 @@ impl Policy {
             .index
             .containing(asset)
             .into_iter()
-            .filter(|(position, _)| compiled.asset_holders.contains(*position))
+            .filter(|(position, _)| compiled.asset_groups(permission).contains(*position))
             .filter_map(|(position, membership)| {
                 let group = self.data.groups.at(position)?;
                 let reach = reach(group, permission)?;

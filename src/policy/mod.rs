@@ -128,8 +128,20 @@ impl Compiled {
         }
     }
 
-    /// The groups granting `permission` to `user` in `groups`, limited to asset holders
-    /// when `assets`.
+    /// The groups that take part in an asset question about `permission`: every group
+    /// for scanning (a SCAN_TARGETS group contains an asset through its addresses, which
+    /// the index knows), the asset holders otherwise (`docs/semantics.md`, "Choice (asset
+    /// checks)").
+    pub(crate) fn asset_groups(&self, permission: AccessPermissions) -> &GroupSet {
+        if check::scan_targets_take_part(permission) {
+            &self.all
+        } else {
+            &self.asset_holders
+        }
+    }
+
+    /// The groups granting `permission` to `user` in `groups`, limited to the groups that
+    /// take part in asset questions about it when `assets`.
     pub(crate) fn granting(
         &self,
         user: &str,
@@ -138,7 +150,7 @@ impl Compiled {
         assets: bool,
     ) -> GroupSet {
         let mut set = self.index.granting(user, groups, permission);
-        if assets {
+        if assets && !check::scan_targets_take_part(permission) {
             set.intersect_with(&self.asset_holders);
         }
         set
@@ -148,8 +160,7 @@ impl Compiled {
         let (id, groups) = (user.id.as_str(), user.groups.as_slice());
         DirectoryEntry {
             view_assets: self.granting(id, groups, AccessPermissions::CAN_VIEW, true),
-            scan_assets: self.granting(id, groups, AccessPermissions::CAN_SCAN, true),
-            scan_targets: self.granting(id, groups, AccessPermissions::CAN_SCAN, false),
+            scan: self.granting(id, groups, AccessPermissions::CAN_SCAN, false),
             user,
         }
     }

@@ -18,6 +18,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 /// A policy file (or request) that cannot be used, with where the problem is.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -85,12 +86,6 @@ impl FromElement for RoleRead {
     }
 }
 
-impl FromElement for AccessGroup {
-    fn from_element(value: &Value) -> Result<AccessGroup, String> {
-        AccessGroup::deserialize(value).map_err(|error| crate::json_error(&error))
-    }
-}
-
 impl FromElement for UserWire {
     fn from_element(value: &Value) -> Result<UserWire, String> {
         UserWire::deserialize(value).map_err(|error| crate::json_error(&error))
@@ -107,6 +102,29 @@ impl<'de, T: FromElement> Deserialize<'de> for Element<T> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let Strict(value) = Strict::deserialize(deserializer)?;
         Ok(Element(T::from_element(&value)))
+    }
+}
+
+/// An access group element that could not be converted: why, and the name it gives when
+/// it gives one as a string, so that a later group of the same name is still reported as
+/// a duplicate (`validate_json` reports every problem).
+struct GroupFailure {
+    name: Option<String>,
+    error: String,
+}
+
+/// An access group element, read strictly like [`Element`]; a failure keeps the name.
+struct GroupElement(Result<AccessGroup, GroupFailure>);
+
+impl<'de> Deserialize<'de> for GroupElement {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let Strict(value) = Strict::deserialize(deserializer)?;
+        Ok(GroupElement(AccessGroup::deserialize(&value).map_err(
+            |error| GroupFailure {
+                name: value.get("name").and_then(Value::as_str).map(str::to_owned),
+                error: crate::json_error(&error),
+            },
+        )))
     }
 }
 
@@ -152,9 +170,9 @@ fn read_file(text: &str) -> Result<FileRead, Problem> {
         let users = file.users.into_iter().map(Ok);
         return Ok(collect(file.roles, groups, users));
     }
-    let file: FileWire<Element<RoleRead>, Element<AccessGroup>, Element<UserWire>> =
+    let file: FileWire<Element<RoleRead>, GroupElement, Element<UserWire>> =
         serde_json::from_str(text).map_err(|e| syntax_problem(&e))?;
-    let groups = file.access_groups.into_iter().map(|Element(g)| g);
+    let groups = file.access_groups.into_iter().map(|GroupElement(g)| g);
     let users = file.users.into_iter().map(|Element(u)| u);
     Ok(collect(file.roles, groups, users))
 }
@@ -163,7 +181,7 @@ fn read_file(text: &str) -> Result<FileRead, Problem> {
 /// order roles, access groups, users, each in file order.
 fn collect(
     roles: Vec<Element<RoleRead>>,
-    access_groups: impl ExactSizeIterator<Item = Result<AccessGroup, String>>,
+    access_groups: impl ExactSizeIterator<Item = Result<AccessGroup, GroupFailure>>,
     users: impl Iterator<Item = Result<UserWire, String>>,
 ) -> FileRead {
     let mut problems = Vec::new();
@@ -188,6 +206,27 @@ fn collect(
     let mut groups = Vec::with_capacity(access_groups.len());
     let mut names: HashMap<String, usize> = HashMap::new();
     for (i, read) in access_groups.enumerate() {
+        // The name is taken whatever else is wrong with the group, so that a later group
+        // of the same name is reported too: every problem, not the first of each group.
+        let name = match &read {
+            Ok(group) => Some(group.name()),
+            Err(failure) => failure.name.as_deref(),
+        };
+        // A later duplicate names the first group of the name.
+        let duplicate = name.and_then(|name| match names.entry(name.to_lowercase()) {
+            Entry::Occupied(first) => Some(Problem::at(
+                format!("access_groups[{i}]"),
+                format!(
+                    "duplicate: access group name `{}` is already used by access_groups[{}] (names are case-insensitive)",
+                    crate::Cut(name),
+                    first.get()
+                ),
+            )),
+            Entry::Vacant(slot) => {
+                slot.insert(i);
+                None
+            }
+        });
         match read {
             // Server data never pairs `all_assets: true` with a type other than `ALL`;
             // loading it would make the group hold every asset (and, while its principals
@@ -207,16 +246,13 @@ fn collect(
                         lints.push(Problem::at(format!("access_groups[{i}]"), error));
                     }
                 }
-                if let Some(first) = names.insert(group.name().to_lowercase(), i) {
-                    lints.push(Problem::at(
-                        format!("access_groups[{i}]"),
-                        format!("duplicate: access group name `{}` is already used by access_groups[{first}] (names are case-insensitive)", crate::Cut(group.name())),
-                    ));
-                }
                 groups.push(group);
             }
-            Err(error) => problems.push(Problem::at(format!("access_groups[{i}]"), error)),
+            Err(failure) => {
+                problems.push(Problem::at(format!("access_groups[{i}]"), failure.error))
+            }
         }
+        lints.extend(duplicate);
     }
     if groups.len() > MAX_ACCESS_GROUPS {
         lints.push(Problem::at(

@@ -483,13 +483,23 @@ pub fn grant(group: &Group, user: &str, teams: &[String], perm: AccessPerm) -> O
         .map(GrantFact::Principal)
 }
 
+/// The rule types through which a SCAN_TARGETS group contains an asset (SPEC §4
+/// "Scanning": scanning an asset is scanning its addresses).
+const ADDRESS_TYPES: [&str; 4] = ["ipv4", "ipv6", "fqdn", "hostname"];
+
 /// Whether `group` contains the asset: `all_assets`, or the lowest rule with a term
-/// matching one of the asset's values for the rule's attribute (lowest term).
+/// matching one of the asset's values for the rule's attribute (lowest term). Of a
+/// SCAN_TARGETS group only the `ipv4`, `ipv6`, `fqdn` and `hostname` rules count.
 pub fn contains_asset(group: &Group, asset: &Asset) -> Option<Membership> {
     if group.all_assets {
         return Some(None);
     }
     for (r, rule) in group.rules.iter().enumerate() {
+        if group.group_type == GroupType::ScanTargets
+            && !ADDRESS_TYPES.contains(&rule.rule_type.as_str())
+        {
+            continue;
+        }
         for (t, term) in rule.terms.iter().enumerate() {
             let hit = asset.values.iter().any(|(attribute, value)| {
                 attribute == &rule.rule_type
@@ -523,13 +533,15 @@ pub fn contains_target(group: &Group, target: &str) -> Option<Membership> {
     None
 }
 
-/// Asset checks: only MANAGE_ASSETS groups and All Assets take part (semantics); the
-/// deciding group is the first in policy order that contains the asset and grants.
+/// Asset checks: viewing takes MANAGE_ASSETS groups and All Assets only; scanning takes
+/// every group, a SCAN_TARGETS one containing the asset through its addresses (SPEC §4
+/// "Scanning"). The deciding group is the first in policy order that contains the asset
+/// and grants; a denial names the first group taking part that contains it.
 fn asset_check(policy: &Policy, who: &Resolved, perm: AccessPerm, asset: &Asset) -> Outcome {
     let Some(user) = &who.user else {
         return deny(Layer::Object);
     };
-    let holding = |g: &&Group| g.group_type != GroupType::ScanTargets;
+    let holding = |g: &&Group| perm == AccessPerm::Scan || g.group_type != GroupType::ScanTargets;
     for (i, group) in policy.groups.iter().enumerate() {
         if !holding(&group) {
             continue;

@@ -41,6 +41,7 @@ use self::names::{NameTerm, Patterns, lower};
 use self::pool::{Pool, SetId, SetView, to_u32};
 use self::principals::Principals;
 use super::asset::{Asset, Target};
+use super::group::AccessGroupType;
 use super::groups::AccessGroups;
 use super::principal::AccessPermissions;
 use super::reference::Membership;
@@ -157,6 +158,15 @@ impl AttrIndex {
             + self.scalars.heap_bytes()
             + self.names.heap_bytes()
     }
+}
+
+/// Whether rules of type `t` count in a SCAN_TARGETS group: the attributes a scan target
+/// can be (`docs/semantics.md`, "Membership and matching").
+fn is_address(t: RuleType) -> bool {
+    matches!(
+        t,
+        RuleType::Ipv4 | RuleType::Ipv6 | RuleType::Fqdn | RuleType::Hostname
+    )
 }
 
 fn scalar(value: &AssetValue) -> Option<Scalar> {
@@ -470,11 +480,20 @@ impl GroupIndex {
                 all_assets.push(g);
                 continue;
             }
+            // A SCAN_TARGETS group holds addresses: its rules of other types never match
+            // an asset or a target (`ReferenceMatcher::contains_asset`), so they are not
+            // indexed; their terms keep their ordinals, so the others' explanations hold.
+            let scan_targets = group.group_type() == AccessGroupType::ScanTargets;
             let mut ordinal = 0u32;
             for rule in group.rules() {
                 ordinals.rule_starts.push(ordinal);
-                let Some(raw) = raw.get_mut(rule.rule_type().index()) else {
-                    continue;
+                let raw = match raw.get_mut(rule.rule_type().index()) {
+                    Some(raw) if !scan_targets || is_address(rule.rule_type()) => raw,
+                    _ => {
+                        let count = u32::try_from(rule.terms().len()).unwrap_or(u32::MAX);
+                        ordinal = ordinal.saturating_add(count);
+                        continue;
+                    }
                 };
                 for term in rule.terms() {
                     terms += 1;
@@ -519,8 +538,9 @@ impl GroupIndex {
         self.len() == 0
     }
 
-    /// The number of rule terms indexed (terms of All Assets groups are not: they never
-    /// decide).
+    /// The number of rule terms indexed (terms of All Assets groups are not, nor those of
+    /// a SCAN_TARGETS group's rules on attributes other than addresses and names: they
+    /// never decide).
     #[must_use]
     pub fn term_count(&self) -> usize {
         self.terms
