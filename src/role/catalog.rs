@@ -117,6 +117,10 @@ pub enum RoleError {
     /// A custom role tried to take the id of a built-in role (0–7).
     #[error("role id `{0}` belongs to a built-in role and cannot be overridden")]
     BuiltinOverride(RoleId),
+    /// Stored data lists a role as a deleted built-in role, but its id is not a built-in
+    /// role's (0–7).
+    #[error("role id `{0}` is not a built-in role's, so it cannot be a deleted built-in role")]
+    NotBuiltin(RoleId),
     /// A custom role read from data holds `permManageApp`, which only the Administrator may.
     #[error("role `{0}` holds `permManageApp`, which only the Administrator role may hold")]
     ManageAppHolder(RoleId),
@@ -149,8 +153,12 @@ impl RoleError {
     }
 }
 
-/// Every role of a deployment: the eight built-in roles (always present, never overridden)
-/// and the custom roles, sorted by id.
+/// Every role of a deployment: the built-in roles (never overridden; the five deletable ones
+/// present unless deleted) and the custom roles, sorted by id.
+///
+/// Which built-in roles exist is the catalog's own fact: [`RoleCatalog::deleted_builtins`]
+/// reads it, [`RoleCatalog::without_builtins`] sets it, and a policy's builder and its
+/// policy file carry it (docs/semantics.md, "Layer 2", changes).
 ///
 /// ```
 /// use scangate::{Permissions, RoleCatalog, RoleDraft, RoleId};
@@ -185,7 +193,8 @@ impl RoleCatalog {
     }
 
     /// The built-in roles plus these custom roles, as read from a server or a database.
-    /// Names are taken as they are (no name rule is applied to stored data).
+    /// Names are taken as they are (no name rule is applied to stored data). Built-in roles
+    /// deleted in that data are then removed with [`RoleCatalog::without_builtins`].
     ///
     /// # Errors
     ///
@@ -216,11 +225,61 @@ impl RoleCatalog {
         Ok(RoleCatalog { roles })
     }
 
+    /// This catalog without the built-in roles `deleted`: how stored data (a database, a
+    /// policy file's `deleted_builtin_roles`) says which built-in roles were deleted. Naming
+    /// a role that is already absent is no error: the ids are a set.
+    ///
+    /// # Errors
+    ///
+    /// [`RoleError::NotBuiltin`] for an id that is not a built-in role's (0–7), and
+    /// [`RoleError::Immutable`] for No Role, the Administrator and the Security Manager,
+    /// which cannot be deleted.
+    ///
+    /// ```
+    /// use scangate::{RoleCatalog, RoleId};
+    /// let catalog = RoleCatalog::builtin().without_builtins([RoleId::AUDITOR])?;
+    /// assert!(catalog.get(RoleId::AUDITOR).is_none());
+    /// assert_eq!(catalog.deleted_builtins().collect::<Vec<_>>(), [RoleId::AUDITOR]);
+    /// assert!(RoleCatalog::builtin().without_builtins([RoleId::ADMINISTRATOR]).is_err());
+    /// # Ok::<(), scangate::RoleError>(())
+    /// ```
+    pub fn without_builtins(
+        mut self,
+        deleted: impl IntoIterator<Item = RoleId>,
+    ) -> Result<RoleCatalog, RoleError> {
+        for id in deleted {
+            RoleCatalog::check_deletable_builtin(id)?;
+            self.roles.retain(|role| role.id != id);
+        }
+        Ok(self)
+    }
+
+    /// Fails unless `id` is a built-in role that may be deleted.
+    pub(crate) fn check_deletable_builtin(id: RoleId) -> Result<(), RoleError> {
+        if BuiltinRole::get(id).is_none() {
+            return Err(RoleError::NotBuiltin(id));
+        }
+        RoleCatalog::immutable(id, RoleOperation::Delete)
+    }
+
+    /// The built-in roles this catalog lacks because they were deleted, by id.
+    ///
+    /// ```
+    /// use scangate::RoleCatalog;
+    /// assert_eq!(RoleCatalog::builtin().deleted_builtins().count(), 0);
+    /// ```
+    pub fn deleted_builtins(&self) -> impl Iterator<Item = RoleId> + '_ {
+        BUILTIN_ROLES
+            .iter()
+            .map(|row| row.id)
+            .filter(|id| self.get(*id).is_none())
+    }
+
     /// The role with this id.
     #[must_use]
     pub fn get(&self, id: RoleId) -> Option<&Role> {
-        // Built-in roles always lead the id-sorted list, at the position of their id: the
-        // common lookup is one bounds check and one compare.
+        // Built-in roles lead the id-sorted list, at the position of their id while none
+        // before them was deleted: the common lookup is one bounds check and one compare.
         if let Some(role) = usize::try_from(id.get())
             .ok()
             .and_then(|at| self.roles.get(at))
@@ -250,7 +309,7 @@ impl RoleCatalog {
         self.roles.len()
     }
 
-    /// Always false: the built-in roles are always present.
+    /// Always false: No Role, the Administrator and the Security Manager cannot be deleted.
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.roles.is_empty()
