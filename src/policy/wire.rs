@@ -671,7 +671,13 @@ fn denial_details(denial: &Denial<'_>) -> Vec<(&'static str, Value)> {
                 containing.map_or(Value::Null, group_json),
             ));
         }
-        Denial::Role(error) => details.push(("http_status", json!(error.http_status()))),
+        Denial::UnknownRole(id) => details.push(("role", json!({"id": id, "name": null}))),
+        Denial::Role(error) => {
+            if let Some((id, name)) = error.role() {
+                details.push(("role", json!({"id": id, "name": name})));
+            }
+            details.push(("http_status", json!(error.http_status())));
+        }
         Denial::AccessGroup(error) => {
             details.push(("code", json!(error.code())));
             details.push(("http_status", json!(error.http_status())));

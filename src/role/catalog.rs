@@ -69,10 +69,12 @@ pub enum RoleError {
     #[error("role `{0}` does not exist")]
     UnknownRole(RoleId),
     /// The requester's role lacks `permManageRoles` (and is not the Administrator).
-    #[error("role `{requester}` may not {operation} roles: it lacks `permManageRoles`")]
+    #[error("role `{requester_name}` may not {operation} roles: it lacks `permManageRoles`")]
     Forbidden {
         /// The requester's role.
         requester: RoleId,
+        /// Its name (at most 64 characters, then `…`).
+        requester_name: String,
         /// What was tried.
         operation: RoleOperation,
     },
@@ -93,10 +95,12 @@ pub enum RoleError {
         operation: RoleOperation,
     },
     /// The role holds permissions the requester's own role lacks.
-    #[error("role `{requester}` may not {operation} a role holding {}, which it lacks", .excess.describe())]
+    #[error("role `{requester_name}` may not {operation} a role holding {}, which it lacks", .excess.describe())]
     Escalation {
         /// The requester's role.
         requester: RoleId,
+        /// Its name (at most 64 characters, then `…`).
+        requester_name: String,
         /// What was tried.
         operation: RoleOperation,
         /// The permissions beyond the requester's.
@@ -122,17 +126,62 @@ pub enum RoleError {
     #[error("role id `{0}` is not a built-in role's, so it cannot be a deleted built-in role")]
     NotBuiltin(RoleId),
     /// A custom role read from data holds `permManageApp`, which only the Administrator may.
-    #[error("role `{0}` holds `permManageApp`, which only the Administrator role may hold")]
-    ManageAppHolder(RoleId),
+    #[error(
+        "role `{name}` ({id}) holds `permManageApp`, which only the Administrator role may hold"
+    )]
+    ManageAppHolder {
+        /// The role.
+        id: RoleId,
+        /// Its name (at most 64 characters, then `…`).
+        name: String,
+    },
     /// The Administrator role is invisible to organization users.
-    #[error("role `{0}` is not visible to organization users")]
-    NotVisible(RoleId),
+    #[error("role `{name}` is not visible to organization users")]
+    NotVisible {
+        /// The role.
+        id: RoleId,
+        /// Its name (at most 64 characters, then `…`).
+        name: String,
+    },
     /// A `fields` name that is not an allowed field.
     #[error("unknown role field `{0}`")]
     UnknownField(String),
 }
 
 impl RoleError {
+    /// [`RoleError::NotVisible`] for `role`.
+    pub(crate) fn not_visible(role: &Role) -> RoleError {
+        RoleError::NotVisible {
+            id: role.id,
+            name: crate::echo(&role.name),
+        }
+    }
+
+    /// The role the error is about, by id and (when it exists) name: the requester's for
+    /// `Forbidden` and `Escalation`, the target's otherwise. For the JSON of a denial,
+    /// which keeps the id beside the name (docs/semantics.md, "Explanations").
+    #[cfg(feature = "serde")]
+    pub(crate) fn role(&self) -> Option<(RoleId, Option<&str>)> {
+        match self {
+            RoleError::UnknownRole(id) => Some((*id, None)),
+            RoleError::Forbidden {
+                requester,
+                requester_name,
+                ..
+            }
+            | RoleError::Escalation {
+                requester,
+                requester_name,
+                ..
+            } => Some((*requester, Some(requester_name))),
+            RoleError::Immutable { id, name, .. } => Some((*id, Some(name))),
+            RoleError::ManageAppHolder { id, name } | RoleError::NotVisible { id, name } => {
+                Some((*id, Some(name)))
+            }
+            _ => None,
+        }
+    }
+
     /// The HTTP status Tenable answers with: 403 for refusals, 404 for unknown or invisible
     /// roles, 400 for bad input.
     ///
@@ -143,7 +192,7 @@ impl RoleError {
     #[must_use]
     pub fn http_status(&self) -> u16 {
         match self {
-            RoleError::UnknownRole(_) | RoleError::NotVisible(_) => 404,
+            RoleError::UnknownRole(_) | RoleError::NotVisible { .. } => 404,
             RoleError::Forbidden { .. }
             | RoleError::ManageApp { .. }
             | RoleError::Immutable { .. }
@@ -209,7 +258,10 @@ impl RoleCatalog {
                 return Err(RoleError::BuiltinOverride(role.id));
             }
             if role.permissions.contains(Permissions::MANAGE_APP) {
-                return Err(RoleError::ManageAppHolder(role.id));
+                return Err(RoleError::ManageAppHolder {
+                    id: role.id,
+                    name: crate::echo(&role.name),
+                });
             }
             roles.push(role);
         }
@@ -327,6 +379,7 @@ impl RoleCatalog {
         } else {
             Err(RoleError::Forbidden {
                 requester,
+                requester_name: crate::echo(&role.name),
                 operation,
             })
         }
@@ -344,6 +397,7 @@ impl RoleCatalog {
         } else {
             Err(RoleError::Escalation {
                 requester: requester.id,
+                requester_name: crate::echo(&requester.name),
                 operation,
                 excess,
             })
@@ -527,7 +581,7 @@ impl RoleCatalog {
         let requester = self.role(requester)?;
         let target = self.role(id)?;
         if !visibility::sees_role(requester, target) {
-            return Err(RoleError::NotVisible(id));
+            return Err(RoleError::not_visible(target));
         }
         RoleCatalog::within(requester, target.permissions, operation)?;
         Ok(target)
