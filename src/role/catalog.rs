@@ -146,6 +146,13 @@ pub enum RoleError {
     /// A `fields` name that is not an allowed field.
     #[error("unknown role field `{0}`")]
     UnknownField(String),
+    /// A name that is not a role permission's wire name (`permCreateTickets`, or
+    /// `permScan=<level>`), when reading [`Permissions`] from names (names are
+    /// case-sensitive; the name is cut to 64 characters).
+    #[error(
+        "unknown role permission `{0}`: expected a field name such as `permCreateTickets` (or `permScan=full`)"
+    )]
+    UnknownPermission(String),
 }
 
 impl RoleError {
