@@ -368,7 +368,7 @@ impl Policy {
                     .get(id)
                     .ok_or(Denial::Role(RoleError::UnknownRole(id)))?;
                 if role.is_administrator() && !resolved.role.is_some_and(Role::is_administrator) {
-                    return Err(Denial::Role(RoleError::NotVisible(id)));
+                    return Err(Denial::Role(RoleError::not_visible(role)));
                 }
                 Ok(Some(ObjectGrant::Role(role)))
             }
