@@ -23,6 +23,18 @@ pub(crate) const MAX_ROLE_NAME_CHARS: usize = 255;
 /// role ids start above one million: `1000006` in the recorded responses).
 const FIRST_CUSTOM_ID: u64 = 1_000_001;
 
+/// Whether two names are equal once lowercased (`str::to_lowercase`, the comparison role
+/// names have always had), without allocating: character by character, except for a name
+/// holding a capital sigma, whose lowercase depends on its neighbours (final `ς`).
+fn same_lowercase(a: &str, b: &str) -> bool {
+    if a.contains('Σ') || b.contains('Σ') {
+        return a.to_lowercase() == b.to_lowercase();
+    }
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .eq(b.chars().flat_map(char::to_lowercase))
+}
+
 /// What a requester tried to do with a role, for errors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -423,7 +435,7 @@ impl RoleCatalog {
         let taken = self
             .roles
             .iter()
-            .any(|role| Some(role.id) != except && role.name.to_lowercase() == name.to_lowercase());
+            .any(|role| Some(role.id) != except && same_lowercase(&role.name, name));
         if taken {
             return Err(RoleError::DuplicateName(crate::echo(name)));
         }
@@ -466,6 +478,22 @@ impl RoleCatalog {
         requester: RoleId,
         draft: RoleDraft,
     ) -> Result<(RoleCatalog, RoleId), RoleError> {
+        let permissions = self.validate_create(requester, &draft)?;
+        let id = self.next_id();
+        let role = Role::new(id, draft.name)
+            .with_description(draft.description)
+            .with_permissions(permissions);
+        Ok((self.with_role(role), id))
+    }
+
+    /// The rules of [`RoleCatalog::create`], in its order, checked against the catalog as it
+    /// is; the new role's permissions when they pass. `check` of `role.create` asks this
+    /// and builds nothing (docs/semantics.md, "Checking a change").
+    pub(crate) fn validate_create(
+        &self,
+        requester: RoleId,
+        draft: &RoleDraft,
+    ) -> Result<Permissions, RoleError> {
         let operation = RoleOperation::Create;
         let manager = self.manager(requester, operation)?;
         self.check_name(&draft.name, None)?;
@@ -474,11 +502,7 @@ impl RoleCatalog {
             return Err(RoleError::ManageApp { operation });
         }
         RoleCatalog::within(manager, permissions, operation)?;
-        let id = self.next_id();
-        let role = Role::new(id, draft.name)
-            .with_description(draft.description)
-            .with_permissions(permissions);
-        Ok((self.with_role(role), id))
+        Ok(permissions)
     }
 
     fn next_id(&self) -> RoleId {
@@ -499,20 +523,33 @@ impl RoleCatalog {
         id: RoleId,
         patch: &RolePatch,
     ) -> Result<RoleCatalog, RoleError> {
+        let current = self.validate_edit(requester, id, patch)?;
+        Ok(self.with_role(patch.apply_to(current)))
+    }
+
+    /// The rules of [`RoleCatalog::edit`], in its order, checked against the catalog as it
+    /// is, without building the edited role; the role edited when they pass. `check` of
+    /// `role.edit` asks this and builds nothing (docs/semantics.md, "Checking a change").
+    pub(crate) fn validate_edit(
+        &self,
+        requester: RoleId,
+        id: RoleId,
+        patch: &RolePatch,
+    ) -> Result<&Role, RoleError> {
         let operation = RoleOperation::Edit;
         let manager = self.manager(requester, operation)?;
         let current = self.role(id)?;
         RoleCatalog::immutable(id, operation)?;
         RoleCatalog::within(manager, current.permissions, operation)?;
-        let edited = patch.apply_to(current);
-        if patch.name().is_some() {
-            self.check_name(&edited.name, Some(id))?;
+        if let Some(name) = patch.name() {
+            self.check_name(name, Some(id))?;
         }
-        if edited.permissions.contains(Permissions::MANAGE_APP) {
+        let permissions = patch.permissions_of(current);
+        if permissions.contains(Permissions::MANAGE_APP) {
             return Err(RoleError::ManageApp { operation });
         }
-        RoleCatalog::within(manager, edited.permissions, operation)?;
-        Ok(self.with_role(edited))
+        RoleCatalog::within(manager, permissions, operation)?;
+        Ok(current)
     }
 
     /// Deletes a role (`DELETE /role/{id}`) and says which of `users` (user id, role id)
@@ -537,11 +574,7 @@ impl RoleCatalog {
         id: RoleId,
         users: impl IntoIterator<Item = (&'u str, RoleId)>,
     ) -> Result<(RoleCatalog, Vec<&'u str>), RoleError> {
-        let operation = RoleOperation::Delete;
-        let manager = self.manager(requester, operation)?;
-        let target = self.role(id)?;
-        RoleCatalog::immutable(id, operation)?;
-        RoleCatalog::within(manager, target.permissions, operation)?;
+        self.validate_delete(requester, id)?;
         let moved = users
             .into_iter()
             .filter(|(_, role)| *role == id)
@@ -554,6 +587,17 @@ impl RoleCatalog {
             .cloned()
             .collect();
         Ok((RoleCatalog { roles }, moved))
+    }
+
+    /// The rules of [`RoleCatalog::delete`], checked against the catalog as it is. `check`
+    /// of `role.delete` asks this and builds nothing (docs/semantics.md, "Checking a
+    /// change").
+    pub(crate) fn validate_delete(&self, requester: RoleId, id: RoleId) -> Result<(), RoleError> {
+        let operation = RoleOperation::Delete;
+        let manager = self.manager(requester, operation)?;
+        let target = self.role(id)?;
+        RoleCatalog::immutable(id, operation)?;
+        RoleCatalog::within(manager, target.permissions, operation)
     }
 
     /// Checks that `requester` may give role `id` to a user or user group.
@@ -651,5 +695,32 @@ impl RoleCatalog {
             .filter(|role| !query.is_subset() || self.check_assign(requester, role.id).is_ok())
             .filter_map(|role| visibility::project(requester_role, role, fields).ok())
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_lowercase;
+
+    /// The allocation-free comparison agrees with comparing `str::to_lowercase`, the final
+    /// sigma included.
+    #[test]
+    fn same_lowercase_agrees_with_to_lowercase() {
+        let pairs = [
+            ("Ops", "OPS"),
+            ("Ops", "Opt"),
+            ("İx", "i\u{307}x"),
+            ("ΟΔΟΣ", "οδοσ"),
+            ("ΟΔΟΣ", "οδος"),
+            ("Σ", "σ"),
+            ("ΑΣ Β", "ας β"),
+            ("ẞ", "ß"),
+            ("", ""),
+        ];
+        for (a, b) in pairs {
+            let expected = a.to_lowercase() == b.to_lowercase();
+            assert_eq!(same_lowercase(a, b), expected, "{a} vs {b}");
+            assert_eq!(same_lowercase(b, a), expected, "{b} vs {a}");
+        }
     }
 }
