@@ -1,6 +1,7 @@
 //! The engine's layer 3 (compiled index, precomputed grants) against plain loops with the
 //! reference matcher, on random policies: same decision, same deciding group, rule, term
-//! and principal, for directory users, inline subjects, assets and scan targets.
+//! and principal, for directory users, inline subjects, assets and scan targets. The groups,
+//! assets and targets come from `tests/support/world.rs`.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -21,6 +21,8 @@
 //! reference loops for directory users with one role; `index_equivalence.rs` the compiled
 //! index with the reference matcher; `engine_api.rs` checks the same agreements as here on
 //! one fixed policy. This file varies roles, keys, subjects and resources of every kind.
+//! The random worlds (roles, groups, rules, principals, users, assets, targets) come from
+//! `tests/support/world.rs`; subjects, objects and additions are drawn here.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
