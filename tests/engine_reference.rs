@@ -1,6 +1,7 @@
 //! The engine's layer 3 (compiled index, precomputed grants) against plain loops with the
 //! reference matcher, on random policies: same decision, same deciding group, rule, term
-//! and principal, for directory users, inline subjects, assets and scan targets.
+//! and principal, for directory users, inline subjects, assets and scan targets. The groups,
+//! assets and targets come from `tests/support/world.rs`.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -8,154 +9,35 @@
     clippy::panic
 )] // tests may panic
 
+mod support;
+
 use proptest::prelude::*;
 use scangate::{
-    AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Action, Asset, Grant,
-    Membership, ObjectGrant, Policy, Principal, ReferenceMatcher, Resource, RoleId, Rule, Subject,
-    Target, User,
+    AccessGroup, AccessGroupType, AccessPermissions, Action, Grant, Membership, ObjectGrant,
+    Policy, ReferenceMatcher, Resource, RoleId, Subject, User,
 };
+use support::world::{self, TEAMS, USERS, World, asset, target};
 
-const USERS: [&str; 4] = ["u0", "u1", "u2", "u3"];
-const TEAMS: [&str; 3] = ["t0", "t1", "t2"];
-
-fn ip(a: u8, b: u8) -> String {
-    format!("10.0.{a}.{b}")
-}
-
-fn rule() -> impl Strategy<Value = Rule> {
-    prop_oneof![
-        (
-            0u8..4,
-            0u8..8,
-            prop_oneof![Just(24u8), Just(30), Just(32), Just(16)]
-        )
-            .prop_map(|(a, b, p)| Rule::parse(
-                "ipv4",
-                "eq",
-                [format!("{}/{p}", ip(a, b * 30))]
-            )
-            .unwrap()),
-        (0u8..4, 0u8..200, 0u8..55).prop_map(|(a, b, w)| Rule::parse(
-            "ipv4",
-            "eq",
-            [format!("{}-{}", ip(a, b), ip(a, b + w))]
-        )
-        .unwrap()),
-        (
-            0u8..5,
-            prop_oneof![Just("eq"), Just("starts"), Just("ends"), Just("match")]
-        )
-            .prop_map(|(n, op)| {
-                let term = match op {
-                    "eq" => format!("h{n}.example.com"),
-                    "starts" => format!("h{n}"),
-                    "ends" => format!("{n}.example.com"),
-                    _ => format!("h*{n}.ex*"),
-                };
-                Rule::parse(if n % 2 == 0 { "fqdn" } else { "hostname" }, op, [term]).unwrap()
-            }),
-        (0u8..3).prop_map(|n| Rule::parse(
-            "tag_uuid",
-            "set-has",
-            [format!("00000000-0000-0000-0000-00000000000{n}")]
-        )
-        .unwrap()),
-    ]
-}
-
-fn permissions() -> impl Strategy<Value = AccessPermissions> {
-    (0u8..4).prop_map(AccessPermissions::from_bits_truncate)
-}
-
-fn principal() -> impl Strategy<Value = Principal> {
-    prop_oneof![
-        (0..USERS.len(), permissions()).prop_map(|(u, p)| Principal::user(USERS[u], p)),
-        (0..TEAMS.len(), permissions()).prop_map(|(t, p)| Principal::group(TEAMS[t], p)),
-        permissions().prop_map(|p| Principal::group("00000000-0000-0000-0000-000000000000", p)),
-        permissions().prop_map(Principal::all_users),
-    ]
-}
-
-fn group(index: usize) -> impl Strategy<Value = AccessGroup> {
-    (
-        prop_oneof![3 => Just(AccessGroupType::ManageAssets), 2 => Just(AccessGroupType::ScanTargets), 1 => Just(AccessGroupType::All)],
-        proptest::collection::vec(rule(), 0..4),
-        proptest::collection::vec(principal(), 0..3),
-        any::<bool>(),
-        any::<bool>(),
-    )
-        .prop_map(move |(kind, rules, principals, all_users, listed)| {
-            let name = format!("group {index}");
-            if kind == AccessGroupType::All {
-                let group = AccessGroup::all_assets_group(&format!("g{index}")).with_name(&name);
-                return if listed { group.with_principals(Some(principals)) } else { group };
-            }
-            AccessGroup::new(&name, kind)
-                .with_id(&format!("g{index}"))
-                .with_rules(rules)
-                .with_principals(Some(principals))
-                .with_all_users(all_users)
-        })
-}
-
+/// Every directory user holds the Security Analyst's role (which passes layers 1–2 of
+/// `asset.view`, `asset.scan` and `scan.run`), and teams by parity.
 fn policy() -> impl Strategy<Value = Policy> {
-    (1usize..12)
-        .prop_flat_map(|n| (0..n).map(group).collect::<Vec<_>>())
-        .prop_map(|groups| {
-            let users = USERS.iter().enumerate().map(|(i, u)| {
-                User::new(*u, RoleId::SECURITY_ANALYST).with_groups(
-                    TEAMS
-                        .iter()
-                        .enumerate()
-                        .filter(|(t, _)| (i + t) % 2 == 0)
-                        .map(|(_, t)| *t),
-                )
-            });
-            Policy::builder()
-                .access_groups(AccessGroups::from_server(groups))
-                .users(users)
-                .build()
-                .unwrap()
-        })
-}
-
-fn asset() -> impl Strategy<Value = Asset> {
-    (
-        proptest::option::of((0u8..4, any::<u8>())),
-        proptest::option::of(0u8..6),
-        proptest::option::of(0u8..4),
-        any::<bool>(),
-    )
-        .prop_map(|(address, name, tag, as_fqdn)| {
-            let mut asset = Asset::new();
-            if let Some((a, b)) = address {
-                asset = asset.with("ipv4", &ip(a, b)).unwrap();
-            }
-            if let Some(n) = name {
-                asset = asset
-                    .with(
-                        if as_fqdn { "fqdn" } else { "hostname" },
-                        &format!("h{n}.example.com"),
-                    )
-                    .unwrap();
-            }
-            if let Some(t) = tag {
-                asset = asset
-                    .with(
-                        "tag_uuid",
-                        &format!("00000000-0000-0000-0000-00000000000{t}"),
-                    )
-                    .unwrap();
-            }
-            asset
-        })
-}
-
-fn target() -> impl Strategy<Value = Target> {
-    prop_oneof![
-        (0u8..4, any::<u8>()).prop_map(|(a, b)| ip(a, b).parse().unwrap()),
-        (0u8..6).prop_map(|n| format!("h{n}.example.com").parse().unwrap()),
-    ]
+    world::groups(1..12).prop_map(|groups| {
+        let users = USERS.iter().enumerate().map(|(i, u)| {
+            User::new(*u, RoleId::SECURITY_ANALYST).with_groups(
+                TEAMS
+                    .iter()
+                    .enumerate()
+                    .filter(|(t, _)| (i + t) % 2 == 0)
+                    .map(|(_, t)| *t),
+            )
+        });
+        World {
+            roles: Vec::new(),
+            groups,
+            users: users.collect(),
+        }
+        .policy()
+    })
 }
 
 /// Plain loops: the first group in order that takes part (any group for targets and for

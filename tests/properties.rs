@@ -21,6 +21,8 @@
 //! reference loops for directory users with one role; `index_equivalence.rs` the compiled
 //! index with the reference matcher; `engine_api.rs` checks the same agreements as here on
 //! one fixed policy. This file varies roles, keys, subjects and resources of every kind.
+//! The random worlds (roles, groups, rules, principals, users, assets, targets) come from
+//! `tests/support/world.rs`; subjects, objects and additions are drawn here.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -28,216 +30,25 @@
     clippy::panic
 )] // tests may panic
 
+mod support;
+
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::TestCaseError;
-use scangate::access::{Change, NIL_UUID};
+use scangate::access::Change;
 use scangate::{
-    AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Action, ActionSpec, Asset,
-    Layer, ObjectCheck, ObjectGrant, Permissions, Policy, Principal, Reach, Resource, Role,
-    RoleDraft, RoleId, RoleOperation, RolePatch, Rule, Scope, ScopeSet, Subject, Target, User,
+    AccessGroup, AccessGroupType, AccessPermissions, Action, ActionSpec, Asset, Layer, ObjectCheck,
+    ObjectGrant, Permissions, Policy, Principal, Reach, Resource, Role, RoleDraft, RoleId,
+    RoleOperation, RolePatch, Rule, Scope, ScopeSet, Subject, Target, User,
+};
+use support::permissions::{custom_permissions, scope_set};
+use support::world::{
+    STRANGER, TEAMS, USERS, World, asset, custom_id, principal, role_choices, rule, target,
+    target_text, teams, term, world,
 };
 
-const USERS: [&str; 4] = ["u0", "u1", "u2", "u3"];
-/// A user id no principal and no directory entry names, unless generated so.
-const STRANGER: &str = "stranger";
-const TEAMS: [&str; 3] = ["t0", "t1", "t2"];
-const FIRST_CUSTOM: u64 = 1_000_001;
 /// A role id no policy here holds.
 const UNKNOWN_ROLE: RoleId = RoleId::new(999);
-
-// ---------------------------------------------------------------------------------------
-// Random worlds: plain data from which a policy is built, so that a test can change one
-// thing and build again.
-
-fn ip(a: u8, b: u8) -> String {
-    format!("10.0.{a}.{b}")
-}
-
-fn tag(n: u8) -> String {
-    format!("00000000-0000-0000-0000-00000000000{n}")
-}
-
-/// The rule types and operators the worlds use: addresses (single, CIDR, range), names
-/// under every operator, tags and MAC addresses.
-const RULE_KINDS: [(&str, &str); 10] = [
-    ("ipv4", "eq"),
-    ("ipv4", "eq"),
-    ("ipv6", "eq"),
-    ("fqdn", "eq"),
-    ("fqdn", "starts"),
-    ("hostname", "ends"),
-    ("hostname", "match"),
-    ("fqdn", "match"),
-    ("tag_uuid", "set-has"),
-    ("mac_address", "eq"),
-];
-
-/// A term of this type and operator from a small seed, so that terms and assets often meet.
-fn term(ty: &str, op: &str, seed: u8) -> String {
-    let (a, b) = (seed % 4, seed.wrapping_mul(37));
-    match (ty, op) {
-        ("ipv4", _) => match seed % 3 {
-            0 => format!("{}/24", ip(a, 0)),
-            1 => ip(a, b),
-            _ => format!("{}-{}", ip(a, b / 2), ip(a, b / 2 + 60)),
-        },
-        ("ipv6", _) => format!("2001:db8::{:x}/126", seed % 32),
-        (_, "eq") if ty != "tag_uuid" && ty != "mac_address" => {
-            format!("h{}.example.com", seed % 6)
-        }
-        (_, "starts") => format!("h{}", seed % 6),
-        (_, "ends") => format!("{}.example.com", seed % 6),
-        (_, "match") => format!("h*{}.ex*", seed % 6),
-        ("tag_uuid", _) => tag(seed % 4),
-        ("mac_address", _) => format!("0a:00:00:00:00:0{}", seed % 4),
-        _ => unreachable!("{ty} {op}"),
-    }
-}
-
-fn rule() -> impl Strategy<Value = Rule> {
-    (
-        0..RULE_KINDS.len(),
-        proptest::collection::vec(any::<u8>(), 1..3),
-    )
-        .prop_map(|(kind, seeds)| {
-            let (ty, op) = RULE_KINDS[kind];
-            Rule::parse(ty, op, seeds.iter().map(|s| term(ty, op, *s))).unwrap()
-        })
-}
-
-fn access() -> impl Strategy<Value = AccessPermissions> {
-    (0u8..4).prop_map(AccessPermissions::from_bits_truncate)
-}
-
-fn principal() -> impl Strategy<Value = Principal> {
-    prop_oneof![
-        3 => (0..=USERS.len(), access())
-            .prop_map(|(u, p)| Principal::user(USERS.get(u).copied().unwrap_or(STRANGER), p)),
-        3 => (0..TEAMS.len(), access()).prop_map(|(t, p)| Principal::group(TEAMS[t], p)),
-        1 => access().prop_map(|p| Principal::group(NIL_UUID, p)),
-        1 => access().prop_map(Principal::all_users),
-    ]
-}
-
-fn group(index: usize) -> impl Strategy<Value = AccessGroup> {
-    (
-        prop_oneof![
-            4 => Just(AccessGroupType::ManageAssets),
-            2 => Just(AccessGroupType::ScanTargets),
-            1 => Just(AccessGroupType::All),
-        ],
-        proptest::collection::vec(rule(), 0..3),
-        proptest::collection::vec(principal(), 0..3),
-        proptest::bool::weighted(0.15),
-        any::<bool>(),
-    )
-        .prop_map(move |(kind, rules, principals, all_users, listed)| {
-            let (id, name) = (format!("g{index}"), format!("group {index}"));
-            if kind == AccessGroupType::All {
-                let all = AccessGroup::all_assets_group(&id).with_name(&name);
-                return if listed {
-                    all.with_principals(Some(principals))
-                } else {
-                    all
-                };
-            }
-            AccessGroup::new(&name, kind)
-                .with_id(&id)
-                .with_rules(rules)
-                .with_principals(Some(principals))
-                .with_all_users(all_users)
-        })
-}
-
-/// Any permissions but `permManageApp` (which no custom role may hold), stray full-scan
-/// bit included: roles built in code can hold any bits.
-fn custom_permissions() -> impl Strategy<Value = Permissions> {
-    any::<u64>().prop_map(|bits| Permissions::from_bits_truncate(bits) - Permissions::MANAGE_APP)
-}
-
-fn custom_id(i: usize) -> RoleId {
-    RoleId::new(FIRST_CUSTOM + i as u64)
-}
-
-/// Roles for users and inline subjects: every built-in role, the custom ones, weighted
-/// towards roles that pass many actions.
-fn role_choices(customs: usize) -> Vec<RoleId> {
-    let mut ids: Vec<RoleId> = (0..=7).map(RoleId::new).collect();
-    ids.extend([
-        RoleId::ADMINISTRATOR,
-        RoleId::SECURITY_MANAGER,
-        RoleId::SECURITY_ANALYST,
-    ]);
-    ids.extend((0..customs).flat_map(|i| [custom_id(i), custom_id(i)]));
-    ids
-}
-
-#[derive(Clone, Debug)]
-struct World {
-    roles: Vec<Role>,
-    groups: Vec<AccessGroup>,
-    users: Vec<User>,
-}
-
-impl World {
-    fn policy(&self) -> Policy {
-        Policy::builder()
-            .roles(self.roles.clone())
-            .access_groups(AccessGroups::from_server(self.groups.clone()))
-            .users(self.users.clone())
-            .build()
-            .unwrap()
-    }
-}
-
-fn teams(mask: u8) -> Vec<String> {
-    TEAMS
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| mask >> i & 1 == 1)
-        .map(|(_, t)| (*t).to_owned())
-        .collect()
-}
-
-fn world() -> impl Strategy<Value = World> {
-    (
-        proptest::collection::vec(custom_permissions(), 0..3),
-        0usize..7,
-    )
-        .prop_flat_map(|(permissions, n_groups)| {
-            let roles: Vec<Role> = permissions
-                .iter()
-                .enumerate()
-                .map(|(i, p)| Role::new(custom_id(i), format!("custom {i}")).with_permissions(*p))
-                .collect();
-            let choices = role_choices(roles.len());
-            let users = proptest::collection::vec(
-                (
-                    proptest::sample::select(choices),
-                    0u8..8,
-                    proptest::bool::weighted(0.85),
-                ),
-                USERS.len(),
-            );
-            (
-                Just(roles),
-                (0..n_groups).map(group).collect::<Vec<_>>(),
-                users,
-            )
-        })
-        .prop_map(|(roles, groups, users)| World {
-            roles,
-            groups,
-            users: users
-                .into_iter()
-                .zip(USERS)
-                // `u0` is always in the directory, so that every scene allows something.
-                .filter(|((_, _, present), id)| *present || *id == "u0")
-                .map(|((role, mask, _), id)| User::new(id, role).with_groups(teams(mask)))
-                .collect(),
-        })
-}
 
 // ---------------------------------------------------------------------------------------
 // Subjects and resources, owned so that requests can borrow them.
@@ -382,50 +193,6 @@ fn reads(check: ObjectCheck, resource: &Resource<'_>) -> bool {
         ObjectCheck::ChangeAccessGroup(_) => matches!(resource, R::AccessGroupDraft(_)),
         _ => false,
     }
-}
-
-fn asset() -> impl Strategy<Value = Asset> {
-    (
-        proptest::option::of((0u8..4, any::<u8>())),
-        proptest::option::weighted(0.2, 0u8..40),
-        proptest::option::of((0u8..7, any::<bool>())),
-        proptest::option::weighted(0.3, 0u8..5),
-        proptest::option::weighted(0.2, 0u8..5),
-    )
-        .prop_map(|(v4, v6, name, tag_n, mac)| {
-            let mut asset = Asset::new();
-            if let Some((a, b)) = v4 {
-                asset = asset.with("ipv4", &ip(a, b)).unwrap();
-            }
-            if let Some(x) = v6 {
-                asset = asset.with("ipv6", &format!("2001:db8::{x:x}")).unwrap();
-            }
-            if let Some((n, fqdn)) = name {
-                let attribute = if fqdn { "fqdn" } else { "hostname" };
-                asset = asset.with(attribute, &format!("h{n}.example.com")).unwrap();
-            }
-            if let Some(t) = tag_n {
-                asset = asset.with("tag_uuid", &tag(t)).unwrap();
-            }
-            if let Some(m) = mac {
-                asset = asset
-                    .with("mac_address", &format!("0a:00:00:00:00:0{m}"))
-                    .unwrap();
-            }
-            asset
-        })
-}
-
-fn target_text() -> impl Strategy<Value = String> {
-    prop_oneof![
-        3 => (0u8..4, any::<u8>()).prop_map(|(a, b)| ip(a, b)),
-        1 => (0u8..40).prop_map(|x| format!("2001:db8::{x:x}")),
-        2 => (0u8..7).prop_map(|n| format!("H{n}.example.com.")),
-    ]
-}
-
-fn target() -> impl Strategy<Value = Target> {
-    target_text().prop_map(|t| t.parse().unwrap())
 }
 
 fn role_patch() -> impl Strategy<Value = RolePatch> {
@@ -686,7 +453,11 @@ enum Addition {
     /// A rule appended to a group.
     Rule { group: Index, rule: Rule },
     /// A term appended to a rule of a group.
-    Term { group: Index, rule: Index, seed: u8 },
+    Term {
+        group: Index,
+        rule: Index,
+        seed: u32,
+    },
     /// A directory user joins user group `team`.
     Join { user: Index, team: usize },
 }
@@ -707,7 +478,7 @@ fn addition() -> impl Strategy<Value = Addition> {
         (any::<Index>(), principal())
             .prop_map(|(group, principal)| Addition::Principal { group, principal }),
         (any::<Index>(), rule()).prop_map(|(group, rule)| Addition::Rule { group, rule }),
-        (any::<Index>(), any::<Index>(), any::<u8>())
+        (any::<Index>(), any::<Index>(), any::<u32>())
             .prop_map(|(group, rule, seed)| Addition::Term { group, rule, seed }),
         (any::<Index>(), 0..TEAMS.len()).prop_map(|(user, team)| Addition::Join { user, team }),
     ]
@@ -941,11 +712,6 @@ fn the_exemptions_are_needed() {
 
 // ---------------------------------------------------------------------------------------
 // The scope closure.
-
-fn scope_set() -> impl Strategy<Value = ScopeSet> {
-    proptest::collection::vec(proptest::sample::select(Scope::ALL.to_vec()), 0..8)
-        .prop_map(|scopes| scopes.into_iter().collect())
-}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]

@@ -7,40 +7,11 @@
     clippy::panic
 )] // tests may panic
 
+mod support;
+
 use proptest::prelude::*;
-use scangate::{Permissions, RoleId, ScanLevel, Scope, ScopeSet};
-
-fn scope() -> impl Strategy<Value = Scope> {
-    (0..Scope::ALL.len()).prop_map(|i| Scope::ALL[i])
-}
-
-fn scope_set() -> impl Strategy<Value = ScopeSet> {
-    proptest::collection::vec(scope(), 0..12).prop_map(|scopes| scopes.into_iter().collect())
-}
-
-fn scan_level() -> impl Strategy<Value = ScanLevel> {
-    prop_oneof![
-        Just(ScanLevel::None),
-        Just(ScanLevel::Policy),
-        Just(ScanLevel::Full)
-    ]
-}
-
-/// Any valid permission set: any of the 29 flags plus a scan level.
-fn permissions() -> impl Strategy<Value = Permissions> {
-    let flags: Vec<Permissions> = Permissions::all()
-        .iter()
-        .filter(|f| !f.intersects(Permissions::SCAN_FULL))
-        .collect();
-    assert_eq!(flags.len(), 29);
-    (proptest::collection::vec(any::<bool>(), 29), scan_level()).prop_map(move |(bits, level)| {
-        flags
-            .iter()
-            .zip(bits)
-            .filter(|(_, on)| *on)
-            .fold(level.permissions(), |acc, (flag, _)| acc | *flag)
-    })
-}
+use scangate::{RoleId, Scope, ScopeSet};
+use support::permissions::{permissions, scan_level, scope, scope_set};
 
 /// The implication rule of SPEC §2 as a string model.
 fn model_grants(holder: &str, wanted: &str) -> bool {
@@ -117,63 +88,8 @@ proptest! {
 #[cfg(feature = "serde")]
 mod wire {
     use super::*;
-    use scangate::{OrganizationCount, Role, RoleCreator, RoleDraft, RolePatch};
-
-    fn creator() -> impl Strategy<Value = Option<RoleCreator>> {
-        proptest::option::of(
-            (
-                "[0-9]{1,6}",
-                ".{0,12}",
-                ".{0,12}",
-                ".{0,12}",
-                proptest::option::of("[0-9A-F-]{36}"),
-            )
-                .prop_map(|(id, username, firstname, lastname, uuid)| RoleCreator {
-                    id,
-                    username,
-                    firstname,
-                    lastname,
-                    uuid,
-                }),
-        )
-    }
-
-    fn role() -> impl Strategy<Value = Role> {
-        (
-            any::<u64>(),
-            ".{0,40}",
-            ".{0,80}",
-            permissions(),
-            creator(),
-            proptest::option::of((any::<u64>(), any::<u64>())),
-            proptest::option::of(proptest::collection::vec(
-                (any::<u64>(), any::<u64>()),
-                0..3,
-            )),
-        )
-            .prop_map(
-                |(id, name, description, permissions, creator, times, counts)| {
-                    let mut role = Role::new(RoleId::new(id), name)
-                        .with_description(description)
-                        .with_permissions(permissions);
-                    if let Some(creator) = creator {
-                        role = role.with_creator(creator);
-                    }
-                    if let Some((created, modified)) = times {
-                        role = role.with_times(created, modified);
-                    }
-                    if let Some(counts) = counts {
-                        role = role.with_organization_counts(
-                            counts
-                                .into_iter()
-                                .map(|(id, user_count)| OrganizationCount { id, user_count })
-                                .collect(),
-                        );
-                    }
-                    role
-                },
-            )
-    }
+    use scangate::{Role, RoleDraft, RolePatch};
+    use support::permissions::role;
 
     proptest! {
         #[test]

@@ -4,11 +4,14 @@
 //! It is written from SPEC.md, the seeds and `docs/semantics.md` alone, with plain data and
 //! loops: no crate type or function takes part in a decision (no `ReferenceMatcher`, no
 //! `Rule::matches`, no `ScopeSet`, no `Permissions`, no action table). Its input is its own
-//! structs; the test converts the same data to the crate's types. Where the engine and the
-//! model disagree one of them misreads the spec; the test says which request.
+//! structs; `convert` gives the same data to the crate (and reads its decisions back), and
+//! `generate` draws random model data. Where the engine and the model disagree one of them
+//! misreads the spec; the test says which request.
 
 #![allow(dead_code)] // not every accessor is used by every test binary that includes the model
 
+pub mod convert;
+pub mod generate;
 pub mod matching;
 pub mod tables;
 
