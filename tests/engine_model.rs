@@ -39,7 +39,7 @@ use model::generate::{
     request_raw, requester_perms,
 };
 use model::tables::{self, ACTIONS};
-use model::{Layer as MLayer, ObjectDetail};
+use model::{GroupType, Layer as MLayer, ObjectDetail};
 use proptest::prelude::*;
 use proptest::test_runner::{
     Config, FileFailurePersistence, RngAlgorithm, TestCaseError, TestRunner,

@@ -17,7 +17,7 @@ mod support;
 use proptest::prelude::*;
 use scangate::access::{
     AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Asset, GroupIndex, GroupSet,
-    Membership, ReferenceMatcher, Rule, Target,
+    Membership, ReferenceMatcher, Rule, RuleType, Target,
 };
 use support::values::{
     GroupMix, asset, group, match_group, overlapping_asset, overlapping_group, subject, target,
