@@ -245,6 +245,11 @@ pub fn policy(max_groups: usize) -> impl Strategy<Value = Policy> {
         })
 }
 
+/// One asset value: an attribute and a text for it.
+pub fn attribute_value() -> impl Strategy<Value = (RuleType, String)> {
+    rule_type().prop_flat_map(|ty| (Just(ty), value_text(ty)))
+}
+
 pub fn asset() -> impl Strategy<Value = Asset> {
     prop::collection::vec(
         rule_type().prop_flat_map(|ty| (Just(ty), value_text(ty))),
