@@ -1,6 +1,7 @@
 //! The engine's hot paths: scope- and role-only decisions (size-independent); `asset.view`
 //! (hit and miss, `is_allowed` and `check`) and the asset filter at 10, 100, 1,000 and
-//! 5,000 access groups of 10 and of 1,000 rules; and the policy build.
+//! 5,000 access groups of 10 and of 1,000 rules; `check` of `access_group.edit` at 10 and
+//! 5,000 groups; and the policy build.
 //!
 //! Run: `cargo bench --bench engine -- --warm-up-time 1 --measurement-time 3`. Figures are
 //! recorded in docs/performance.md.
@@ -198,5 +199,41 @@ fn build(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, scope_and_role_only, asset_view, build);
+/// `check` of `access_group.edit` (the Administrator renaming a group) at 10 and 5,000
+/// groups: the rules are checked against the collection as it is, nothing is built
+/// (docs/semantics.md, "Checking a change"), so the cost is the draft's validation and one
+/// pass over the names.
+fn access_group_edit(c: &mut Criterion) {
+    let mut group = c.benchmark_group("access_group.edit");
+    let root = Subject::user("root");
+    for groups in [10, 5_000] {
+        let policy = Policy::builder()
+            .access_groups(index_data::groups(groups, 10))
+            .user(User::new("root", RoleId::ADMINISTRATOR))
+            .build()
+            .unwrap_or_default();
+        let Some(draft) = policy.access_groups().at(groups / 2).cloned() else {
+            continue;
+        };
+        let draft = draft.with_name("renamed group");
+        let resource = Resource::AccessGroupDraft(&draft);
+        assert!(policy.is_allowed(&root, Action::ACCESS_GROUP_EDIT, resource));
+        group.bench_function(BenchmarkId::new("check", groups), |b| {
+            b.iter(|| {
+                policy
+                    .check(black_box(&root), Action::ACCESS_GROUP_EDIT, resource)
+                    .is_allowed()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    scope_and_role_only,
+    asset_view,
+    access_group_edit,
+    build
+);
 criterion_main!(benches);

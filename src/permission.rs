@@ -4,7 +4,9 @@
 //! permission fields: their order (the seeds' documented order), their bit, their wire name
 //! and their kind. Flags, serde field names and explanations all come from it.
 
+use crate::role::RoleError;
 use std::fmt;
+use std::str::FromStr;
 
 /// Generates [`Permissions`] and [`PERMISSION_FIELDS`] from one table.
 macro_rules! permission_table {
@@ -144,7 +146,6 @@ impl PermissionField {
         }
     }
 
-    #[cfg(feature = "serde")]
     /// Looks a field up by wire name.
     pub(crate) fn by_wire(name: &str) -> Option<&'static PermissionField> {
         PERMISSION_FIELDS.iter().find(|field| field.wire == name)
@@ -303,6 +304,35 @@ impl Permissions {
             })
     }
 
+    /// The permissions named by these wire names, together: each name read as `parse`
+    /// reads one (the `FromStr` impl; duplicates are allowed). It reads back what
+    /// [`Permissions::field_names`] and [`Permissions::requirement_names`] write.
+    ///
+    /// # Errors
+    ///
+    /// [`RoleError::UnknownPermission`] for the first name that is not a permission's.
+    ///
+    /// ```
+    /// use scangate::{Permissions, RoleError};
+    /// let stored = ["permScan", "permManageRoles"];
+    /// assert_eq!(Permissions::from_field_names(stored)?, Permissions::SCAN | Permissions::MANAGE_ROLES);
+    /// let p = Permissions::SCAN_FULL | Permissions::CREATE_TICKETS;
+    /// assert_eq!(Permissions::from_field_names(p.field_names())?, p);
+    /// assert!(Permissions::from_field_names(["permScan", "permFly"]).is_err());
+    /// # Ok::<(), RoleError>(())
+    /// ```
+    pub fn from_field_names<I, S>(names: I) -> Result<Permissions, RoleError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        names
+            .into_iter()
+            .try_fold(Permissions::empty(), |permissions, name| {
+                Ok(permissions | name.as_ref().parse::<Permissions>()?)
+            })
+    }
+
     /// The permissions as a comma-separated list of field names, `(none)` when empty.
     ///
     /// ```
@@ -321,6 +351,41 @@ impl Permissions {
     }
 }
 
+/// One permission from its wire name, as hosts store it: a field of the permission table
+/// (`permCreateTickets`; `permScan` is "may scan", [`Permissions::SCAN`]), or `permScan`
+/// with a level as [`Permissions::field_names`] writes it (`permScan=full`,
+/// `permScan=policy`, `permScan=none`). Names are case-sensitive and exact.
+///
+/// ```
+/// use scangate::{Permissions, RoleError};
+/// assert_eq!("permCreateTickets".parse::<Permissions>()?, Permissions::CREATE_TICKETS);
+/// assert_eq!("permScan=full".parse::<Permissions>()?, Permissions::SCAN_FULL);
+/// assert_eq!(
+///     "permcreatetickets".parse::<Permissions>(),
+///     Err(RoleError::UnknownPermission("permcreatetickets".to_owned()))
+/// );
+/// # Ok::<(), RoleError>(())
+/// ```
+impl FromStr for Permissions {
+    type Err = RoleError;
+
+    fn from_str(name: &str) -> Result<Permissions, RoleError> {
+        let (wire, level) = match name.split_once('=') {
+            Some((wire, level)) => (wire, Some(level)),
+            None => (name, None),
+        };
+        PermissionField::by_wire(wire)
+            .and_then(|field| match (field.kind, level) {
+                (_, None) => Some(field.flag),
+                (FieldKind::Scan, Some(level)) => {
+                    ScanLevel::parse(level).map(ScanLevel::permissions)
+                }
+                (FieldKind::Flag, Some(_)) => None,
+            })
+            .ok_or_else(|| RoleError::UnknownPermission(crate::echo(name)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,6 +400,18 @@ mod tests {
                 acc | f.flag
             });
         assert_eq!(union | Permissions::SCAN_FULL, Permissions::all());
+    }
+
+    #[test]
+    fn every_field_of_the_table_reads_back_from_its_wire_name() {
+        for field in PERMISSION_FIELDS {
+            assert_eq!(
+                field.wire.parse::<Permissions>(),
+                Ok(field.flag),
+                "{}",
+                field.wire
+            );
+        }
     }
 
     #[test]

@@ -124,18 +124,25 @@ fn validate_reports_every_problem_with_its_location() {
     assert!(good.status.success());
     assert_eq!(
         String::from_utf8_lossy(&good.stdout).trim(),
-        "tests/data/engine/policy.json: ok (11 roles, 3 access groups, 9 users)"
+        r#"{"policy":"tests/data/engine/policy.json","valid":true,"problems":0,"roles":11,"access_groups":3,"users":9}"#
     );
 
     let bad = run(&["validate", "--policy", "tests/data/engine/bad_policy.json"]);
     assert_eq!(bad.status.code(), Some(1));
-    let stdout = String::from_utf8(bad.stdout).unwrap();
-    let report: Vec<&str> = stdout.lines().collect();
-    let prefix = "tests/data/engine/bad_policy.json: ";
-    assert!(report.iter().all(|l| l.starts_with(prefix)));
-    let located: Vec<&str> = report
+    // One JSON object per problem, then the summary.
+    let report = lines(&bad);
+    let (summary, problems) = report.split_last().unwrap();
+    assert_eq!(
+        *summary,
+        serde_json::json!({
+            "policy": "tests/data/engine/bad_policy.json",
+            "valid": false,
+            "problems": 7,
+        })
+    );
+    let located: Vec<&str> = problems
         .iter()
-        .map(|l| l[prefix.len()..].split(':').next().unwrap())
+        .map(|p| p["location"].as_str().unwrap())
         .collect();
     // Problems that stop loading first, in file order; then what create/edit would refuse.
     assert_eq!(
@@ -148,14 +155,156 @@ fn validate_reports_every_problem_with_its_location() {
             "access_groups[1]",
             "access_groups[2]",
             "access_groups[2]",
-            "7 problem(s)"
         ]
     );
+    let messages: Vec<&str> = problems
+        .iter()
+        .map(|p| p["message"].as_str().unwrap())
+        .collect();
     assert!(
-        stdout.contains("prefix"),
-        "the CIDR problem names the prefix:\n{stdout}"
+        messages.iter().any(|m| m.contains("prefix")),
+        "the CIDR problem names the prefix: {messages:?}"
     );
-    assert!(stdout.contains("duplicate: "), "{stdout}");
+    assert!(
+        messages.iter().any(|m| m.starts_with("duplicate: ")),
+        "{messages:?}"
+    );
+}
+
+/// The first line of the usage, which `--help` prints and every usage error repeats.
+const USAGE_START: &str = "usage:\n  scangate check --policy FILE";
+
+#[test]
+fn help_prints_the_usage_on_stdout_and_exits_0() {
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["help"],
+        &["check", "--help"],
+        &["validate", "--policy", POLICY, "-h"],
+    ] {
+        let output = run(args);
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(stdout.starts_with(USAGE_START), "{args:?}: {stdout}");
+        assert!(
+            stdout.contains("scangate validate --policy FILE"),
+            "{stdout}"
+        );
+        assert!(output.stderr.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn usage_errors_name_the_problem_on_stderr_with_the_usage_and_exit_2() {
+    for (args, problem) in [
+        (
+            &["check", "--policy", POLICY, "--bogus"][..],
+            "unknown flag `--bogus` for `check`",
+        ),
+        (
+            &["validate", "--policy", POLICY, "--explain"],
+            "unknown flag `--explain` for `validate`",
+        ),
+        (&["check", "--policy"], "`--policy` needs a value"),
+        (
+            &["check", "--policy", "--explain", "--request", "{}"],
+            "`--policy` needs a value",
+        ),
+        (
+            &[
+                "check",
+                "--policy",
+                POLICY,
+                "--policy",
+                POLICY,
+                "--request",
+                "{}",
+            ],
+            "`--policy` is given twice",
+        ),
+        (&["frobnicate"], "unknown subcommand `frobnicate`"),
+        (&[], "missing subcommand"),
+        (
+            &["check", "--policy", POLICY],
+            "`check` needs exactly one of --request and --requests",
+        ),
+    ] {
+        let output = run(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(
+            stderr.starts_with(&format!("scangate: {problem}\n{USAGE_START}")),
+            "{args:?}: {stderr}"
+        );
+    }
+    // A file that cannot be read is no usage error: the message alone.
+    let output = run(&["check", "--policy", "no/such.json", "--request", "{}"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with("scangate: cannot read `no/such.json`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("usage:"), "{stderr}");
+}
+
+#[test]
+fn every_stdout_line_of_a_check_is_a_json_object_even_for_malformed_requests() {
+    let mut input: Vec<u8> = Vec::new();
+    let requests: [&[u8]; 16] = [
+        br#"{"subject": {"user": "alice"}, "action": "asset.vi"#,
+        b"\xff\xfe not UTF-8",
+        b"[1, 2, 3]",
+        b"null",
+        b"42",
+        br#""a string with \"quotes\" and \\ a backslash""#,
+        br#"{"subject": {"user": "al\u0000ice\u007f"}, "action": "scan.read"}"#,
+        b"{\"subject\": {\"user\": \"a\x01b\x7f\"}, \"action\": \"scan.read\"}",
+        br#"{"subject": {}, "action": "scan.read", "resourse": {}}"#,
+        br#"{"subject": {"user": "alice"}, "action": "no.such.action"}"#,
+        br#"{"subject": {"user": "alice", "user": "bob"}, "action": "scan.read"}"#,
+        b"{}",
+        b"\t{\"subject\": {\"user\": \"\xe2\x80\xae\"}, \"action\": \"scan.read\"}\r",
+        br#"{"subject": {"user": "alice"}, "action": "asset.view", "resource": {"asset": {"ipv4": ["10.1.2.300"]}}}"#,
+        br#"{"subject": {"scopes": ["scans:run", "no:such"]}, "action": "scan.run"}"#,
+        br#"{"subject": {"user": "alice"}, "action": "asset.view", "resource": {"asset": {"ipv4": ["10.1.2.3"]}}}"#,
+    ];
+    for request in requests {
+        input.extend_from_slice(request);
+        input.push(b'\n');
+    }
+    let path = std::env::temp_dir().join(format!("scangate-cli-{}.jsonl", std::process::id()));
+    std::fs::write(&path, &input).unwrap();
+    let output = run(&[
+        "check",
+        "--policy",
+        POLICY,
+        "--requests",
+        path.to_str().unwrap(),
+        "--explain",
+    ]);
+    std::fs::remove_file(&path).unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let mut count = 0;
+    for (at, line) in stdout.lines().enumerate() {
+        let answer: Value = serde_json::from_str(line)
+            .unwrap_or_else(|e| panic!("output line {} is not JSON ({e}): {line}", at + 1));
+        assert!(answer.is_object(), "{line}");
+        assert_eq!(answer["line"], at + 1, "{line}");
+        assert!(
+            matches!(answer["decision"].as_str(), Some("allow" | "deny")),
+            "{line}"
+        );
+        count += 1;
+    }
+    assert_eq!(count, requests.len(), "{stdout}");
 }
 
 /// Runs `check --requests -` with `input` on standard input.

@@ -19,6 +19,11 @@ const VA: RoleId = RoleId::VULNERABILITY_ANALYST;
 const AUDITOR: RoleId = RoleId::AUDITOR;
 const NO_ROLE: RoleId = RoleId::NO_ROLE;
 
+/// The name of role `id` of `catalog`, as role errors carry it.
+fn name(catalog: &RoleCatalog, id: RoleId) -> String {
+    catalog.get(id).unwrap().name().to_owned()
+}
+
 /// Built-in roles plus two custom ones: a delegated role manager (manage roles + tickets +
 /// policy scans) and a role beyond the Security Manager (it holds `permManageACR`).
 fn catalog() -> (RoleCatalog, RoleId, RoleId) {
@@ -110,7 +115,13 @@ fn organization_users_cannot_see_the_administrator_role() {
         let error = catalog
             .view(requester, ADMIN, &RoleQuery::new())
             .unwrap_err();
-        assert_eq!(error, RoleError::NotVisible(ADMIN));
+        assert_eq!(
+            error,
+            RoleError::NotVisible {
+                id: ADMIN,
+                name: "Administrator".to_owned(),
+            }
+        );
         assert_eq!(error.http_status(), 404);
         let listed: Vec<RoleId> = catalog
             .list(requester, &RoleQuery::new())
@@ -161,6 +172,7 @@ fn create_table() {
     let max = "m".repeat(255);
     let escalation = |requester, excess| RoleError::Escalation {
         requester,
+        requester_name: name(&catalog, requester),
         operation: RoleOperation::Create,
         excess,
     };
@@ -215,6 +227,7 @@ fn create_table() {
             RoleDraft::new("Nope"),
             Expect::Err(RoleError::Forbidden {
                 requester: VA,
+                requester_name: name(&catalog, VA),
                 operation: RoleOperation::Create,
             }),
         ),
@@ -223,6 +236,7 @@ fn create_table() {
             RoleDraft::new("Nope"),
             Expect::Err(RoleError::Forbidden {
                 requester: AUDITOR,
+                requester_name: name(&catalog, AUDITOR),
                 operation: RoleOperation::Create,
             }),
         ),
@@ -308,7 +322,7 @@ fn rule_messages_read_correctly() {
                 .create(delegate, RoleDraft::new("x").with_permissions(P::SCAN_FULL))
                 .map(|(c, _)| c)
         ),
-        "role `1000001` may not create a role holding permScan=full, which it lacks"
+        "role `Delegate` may not create a role holding permScan=full, which it lacks"
     );
 }
 
@@ -324,7 +338,7 @@ fn escalation_errors_name_the_excess() {
         .unwrap_err();
     assert_eq!(
         error.to_string(),
-        "role `2` may not create a role holding permManageACR, permViewHostAssets, which it lacks"
+        "role `Security Manager` may not create a role holding permManageACR, permViewHostAssets, which it lacks"
     );
     assert_eq!(error.http_status(), 403);
 }
@@ -339,6 +353,7 @@ fn edit_table() {
     };
     let escalation = |requester, excess| RoleError::Escalation {
         requester,
+        requester_name: name(&catalog, requester),
         operation: RoleOperation::Edit,
         excess,
     };
@@ -424,6 +439,7 @@ fn edit_table() {
             RolePatch::new().rename("x"),
             Expect::Err(RoleError::Forbidden {
                 requester: SA,
+                requester_name: name(&catalog, SA),
                 operation: RoleOperation::Edit,
             }),
         ),
@@ -509,6 +525,7 @@ fn delete_table_and_fallback_to_no_role() {
             beyond,
             Err(RoleError::Escalation {
                 requester: SM,
+                requester_name: name(&catalog, SM),
                 operation: RoleOperation::Delete,
                 excess: P::MANAGE_ACR,
             }),
@@ -521,6 +538,7 @@ fn delete_table_and_fallback_to_no_role() {
             AUDITOR,
             Err(RoleError::Forbidden {
                 requester: SA,
+                requester_name: name(&catalog, SA),
                 operation: RoleOperation::Delete,
             }),
         ),
@@ -552,12 +570,20 @@ fn assign_table_and_subset_filter() {
     let cases: Vec<(RoleId, RoleId, Result<(), RoleError>)> = vec![
         (SM, VA, Ok(())),
         (SM, SM, Ok(())),
-        (SM, ADMIN, Err(RoleError::NotVisible(ADMIN))),
+        (
+            SM,
+            ADMIN,
+            Err(RoleError::NotVisible {
+                id: ADMIN,
+                name: "Administrator".to_owned(),
+            }),
+        ),
         (
             SM,
             beyond,
             Err(RoleError::Escalation {
                 requester: SM,
+                requester_name: name(&catalog, SM),
                 operation: RoleOperation::Assign,
                 excess: P::MANAGE_ACR,
             }),
@@ -569,6 +595,7 @@ fn assign_table_and_subset_filter() {
             AUDITOR,
             Err(RoleError::Forbidden {
                 requester: VA,
+                requester_name: name(&catalog, VA),
                 operation: RoleOperation::Assign,
             }),
         ),
@@ -578,6 +605,7 @@ fn assign_table_and_subset_filter() {
             AUDITOR,
             Err(RoleError::Escalation {
                 requester: delegate,
+                requester_name: name(&catalog, delegate),
                 operation: RoleOperation::Assign,
                 excess: P::VIEW_ORG_LOGS,
             }),
@@ -620,7 +648,10 @@ fn catalogs_from_data_refuse_overrides_duplicates_and_manage_app() {
     let holder = Role::new(RoleId::new(9), "Sneaky").with_permissions(P::MANAGE_APP);
     assert_eq!(
         RoleCatalog::new([holder]).unwrap_err(),
-        RoleError::ManageAppHolder(RoleId::new(9))
+        RoleError::ManageAppHolder {
+            id: RoleId::new(9),
+            name: "Sneaky".to_owned()
+        }
     );
     let twice = [
         Role::new(RoleId::new(9), "a"),

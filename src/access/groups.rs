@@ -94,6 +94,11 @@ impl AccessGroups {
         self.groups.iter().position(|g| g.id() == Some(id))
     }
 
+    /// The position and the group of the first group with id `id`.
+    fn find(&self, id: &str) -> Option<(usize, &AccessGroup)> {
+        self.iter().enumerate().find(|(_, g)| g.id() == Some(id))
+    }
+
     fn check_unique_name(&self, name: &str, except: Option<usize>) -> Result<(), AccessGroupError> {
         if let Some(existing) = self
             .groups
@@ -124,6 +129,21 @@ impl AccessGroups {
         requester_is_admin: bool,
         mut draft: AccessGroup,
     ) -> Result<AccessGroups, AccessGroupError> {
+        self.validate_create(requester_is_admin, &draft)?;
+        draft.principals.get_or_insert_with(Vec::new);
+        let mut groups = self.groups.clone();
+        groups.push(Arc::new(draft));
+        Ok(AccessGroups { groups })
+    }
+
+    /// The rules of [`AccessGroups::create`], in its order, checked against the groups as
+    /// they are: `check` of `access_group.create` asks this and builds nothing
+    /// (docs/semantics.md, "Checking a change").
+    pub(crate) fn validate_create(
+        &self,
+        requester_is_admin: bool,
+        draft: &AccessGroup,
+    ) -> Result<(), AccessGroupError> {
         if !requester_is_admin {
             return Err(AccessGroupError::Forbidden {
                 group: crate::echo(draft.name()),
@@ -152,11 +172,7 @@ impl AccessGroups {
                 id: crate::echo(id),
             });
         }
-        self.check_unique_name(draft.name(), None)?;
-        draft.principals.get_or_insert_with(Vec::new);
-        let mut groups = self.groups.clone();
-        groups.push(Arc::new(draft));
-        Ok(AccessGroups { groups })
+        self.check_unique_name(draft.name(), None)
     }
 
     /// Replaces group `id` with `draft` (`PUT /access-groups/{id}`, a full overwrite).
@@ -177,18 +193,40 @@ impl AccessGroups {
         id: &str,
         mut draft: AccessGroup,
     ) -> Result<AccessGroups, AccessGroupError> {
+        let (at, old) = self.validate_edit(requester_is_admin, id, &draft)?;
+        if draft.principals.is_none() {
+            if old.is_all_assets_group() {
+                draft.principals.clone_from(&old.principals);
+            } else {
+                draft.principals = Some(Vec::new());
+            }
+        }
+        draft.id = old.id.clone();
+        draft.metadata = old.metadata.clone();
+        let mut groups = self.groups.clone();
+        if let Some(slot) = groups.get_mut(at) {
+            *slot = Arc::new(draft);
+        }
+        Ok(AccessGroups { groups })
+    }
+
+    /// The rules of [`AccessGroups::edit`], in its order, checked against the groups as they
+    /// are; the position and the group edited when they pass. `check` of
+    /// `access_group.edit` asks this and builds nothing (docs/semantics.md, "Checking a
+    /// change").
+    pub(crate) fn validate_edit(
+        &self,
+        requester_is_admin: bool,
+        id: &str,
+        draft: &AccessGroup,
+    ) -> Result<(usize, &AccessGroup), AccessGroupError> {
         if !requester_is_admin {
             return Err(AccessGroupError::Forbidden {
                 group: crate::echo(id),
                 change: Change::Edit,
             });
         }
-        let Some(at) = self.position(id) else {
-            return Err(AccessGroupError::NotFound {
-                id: crate::echo(id),
-            });
-        };
-        let Some(old) = self.groups.get(at) else {
+        let Some((at, old)) = self.find(id) else {
             return Err(AccessGroupError::NotFound {
                 id: crate::echo(id),
             });
@@ -197,6 +235,9 @@ impl AccessGroups {
             group: crate::echo(old.name()),
             part,
         };
+        // The principals the edited group would have: the All Assets group keeps its own
+        // when the draft lists none; any other group gets an empty list.
+        let mut principals = draft.principals();
         if old.is_all_assets_group() {
             if draft.name() != old.name() {
                 return Err(fixed(AllAssetsPart::Name));
@@ -208,25 +249,16 @@ impl AccessGroups {
                 return Err(fixed(AllAssetsPart::Type));
             }
             if draft.principals.is_none() {
-                draft.principals.clone_from(&old.principals);
+                principals = old.principals();
             }
-        } else {
-            if draft.all_assets() || draft.group_type() == AccessGroupType::All {
-                return Err(AccessGroupError::Protected {
-                    group: crate::echo(draft.name()),
-                });
-            }
-            draft.principals.get_or_insert_with(Vec::new);
+        } else if draft.all_assets() || draft.group_type() == AccessGroupType::All {
+            return Err(AccessGroupError::Protected {
+                group: crate::echo(draft.name()),
+            });
         }
-        draft.validate()?;
+        draft.validate_with_principals(principals)?;
         self.check_unique_name(draft.name(), Some(at))?;
-        draft.id = old.id.clone();
-        draft.metadata = old.metadata.clone();
-        let mut groups = self.groups.clone();
-        if let Some(slot) = groups.get_mut(at) {
-            *slot = Arc::new(draft);
-        }
-        Ok(AccessGroups { groups })
+        Ok((at, old))
     }
 
     /// Deletes group `id` (`DELETE /access-groups/{id}`).
@@ -253,28 +285,38 @@ impl AccessGroups {
         requester_is_admin: bool,
         id: &str,
     ) -> Result<AccessGroups, AccessGroupError> {
+        let at = self.validate_delete(requester_is_admin, id)?;
+        let mut groups = self.groups.clone();
+        groups.remove(at);
+        Ok(AccessGroups { groups })
+    }
+
+    /// The rules of [`AccessGroups::delete`], checked against the groups as they are; the
+    /// position of the group when they pass. `check` of `access_group.delete` asks this and
+    /// builds nothing (docs/semantics.md, "Checking a change").
+    pub(crate) fn validate_delete(
+        &self,
+        requester_is_admin: bool,
+        id: &str,
+    ) -> Result<usize, AccessGroupError> {
         if !requester_is_admin {
             return Err(AccessGroupError::Forbidden {
                 group: crate::echo(id),
                 change: Change::Delete,
             });
         }
-        let Some(at) = self.position(id) else {
+        let Some((at, old)) = self.find(id) else {
             return Err(AccessGroupError::NotFound {
                 id: crate::echo(id),
             });
         };
-        if let Some(old) = self.groups.get(at) {
-            if old.is_all_assets_group() {
-                return Err(AccessGroupError::AllAssetsFixed {
-                    group: crate::echo(old.name()),
-                    part: AllAssetsPart::Existence,
-                });
-            }
+        if old.is_all_assets_group() {
+            return Err(AccessGroupError::AllAssetsFixed {
+                group: crate::echo(old.name()),
+                part: AllAssetsPart::Existence,
+            });
         }
-        let mut groups = self.groups.clone();
-        groups.remove(at);
-        Ok(AccessGroups { groups })
+        Ok(at)
     }
 }
 

@@ -3,7 +3,7 @@
 use core::fmt;
 
 use super::group::{AccessGroup, AccessGroupType};
-use super::principal::PrincipalKind;
+use super::principal::{Principal, PrincipalKind};
 use super::rule::{RuleError, allowed_list};
 use super::rule_type::{Operator, RuleType};
 use super::term::TermError;
@@ -442,6 +442,15 @@ impl AccessGroup {
     /// # Ok::<(), scangate::access::RuleError>(())
     /// ```
     pub fn validate(&self) -> Result<(), AccessGroupError> {
+        self.validate_with_principals(self.principals())
+    }
+
+    /// [`AccessGroup::validate`] of the group as it would be with these principals (an edit
+    /// of the All Assets group that lists none keeps the old ones), without building it.
+    pub(crate) fn validate_with_principals(
+        &self,
+        principals: &[Principal],
+    ) -> Result<(), AccessGroupError> {
         validate_access_group_name(&self.name)?;
         let group = || crate::echo(&self.name);
         if self.all_assets && !self.rules.is_empty() {
@@ -473,7 +482,7 @@ impl AccessGroup {
             }
         }
         if !self.all_users {
-            for (principal, p) in self.principals().iter().enumerate() {
+            for (principal, p) in principals.iter().enumerate() {
                 match p.kind() {
                     PrincipalKind::Other(kind) => {
                         return Err(AccessGroupError::BadPrincipalType {

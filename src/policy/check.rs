@@ -368,7 +368,7 @@ impl Policy {
                     .get(id)
                     .ok_or(Denial::Role(RoleError::UnknownRole(id)))?;
                 if role.is_administrator() && !resolved.role.is_some_and(Role::is_administrator) {
-                    return Err(Denial::Role(RoleError::NotVisible(id)));
+                    return Err(Denial::Role(RoleError::not_visible(role)));
                 }
                 Ok(Some(ObjectGrant::Role(role)))
             }
@@ -587,19 +587,19 @@ impl Policy {
         }
         let requester = resolved.role.ok_or(Denial::NoRole)?.id();
         let roles = &self.data.roles;
+        // The rules are checked against the catalog as it is; the change is not made
+        // (docs/semantics.md, "Checking a change").
         let outcome = match (operation, resource) {
             (RoleOperation::Create, Resource::RoleDraft(draft)) => {
-                roles.create(requester, draft.clone()).map(drop)
+                roles.validate_create(requester, draft).map(drop)
             }
-            (RoleOperation::Edit, Resource::Role(id)) => {
-                roles.edit(requester, id, &RolePatch::new()).map(drop)
-            }
+            (RoleOperation::Edit, Resource::Role(id)) => roles
+                .validate_edit(requester, id, &RolePatch::new())
+                .map(drop),
             (RoleOperation::Edit, Resource::RolePatch(id, patch)) => {
-                roles.edit(requester, id, patch).map(drop)
+                roles.validate_edit(requester, id, patch).map(drop)
             }
-            (RoleOperation::Delete, Resource::Role(id)) => {
-                roles.delete(requester, id, []).map(drop)
-            }
+            (RoleOperation::Delete, Resource::Role(id)) => roles.validate_delete(requester, id),
             (RoleOperation::Create, _) => {
                 return Err(Denial::MissingResource("a role draft or nothing"));
             }
@@ -642,16 +642,20 @@ impl Policy {
     ) -> Result<Option<ObjectGrant<'a>>, Denial<'a>> {
         let admin = resolved.role.is_some_and(Role::is_administrator);
         let groups = &self.data.groups;
+        // The rules are checked against the groups as they are; the change is not made
+        // (docs/semantics.md, "Checking a change").
         let outcome = match (change, resource) {
             (_, Resource::None) => return Ok(None),
             (Change::Create, Resource::AccessGroupDraft(draft)) => {
-                groups.create(admin, draft.clone()).map(drop)
+                groups.validate_create(admin, draft)
             }
             (Change::Edit, Resource::AccessGroupDraft(draft)) => match draft.id() {
-                Some(id) => groups.edit(admin, id, draft.clone()).map(drop),
+                Some(id) => groups.validate_edit(admin, id, draft).map(drop),
                 None => return Err(Denial::MissingResource("an access group draft with an id")),
             },
-            (Change::Delete, Resource::AccessGroup(id)) => groups.delete(admin, id).map(drop),
+            (Change::Delete, Resource::AccessGroup(id)) => {
+                groups.validate_delete(admin, id).map(drop)
+            }
             (Change::Delete, _) => {
                 return Err(Denial::MissingResource("an access group or nothing"));
             }

@@ -313,6 +313,7 @@ impl Policy {
     pub fn to_builder(&self) -> PolicyBuilder {
         PolicyBuilder {
             custom_roles: self.data.roles.custom().cloned().collect(),
+            deleted_builtins: self.data.roles.deleted_builtins().collect(),
             groups: self.data.groups.clone(),
             users: self.users().cloned().collect(),
             actions: self
@@ -329,6 +330,8 @@ impl Policy {
 #[derive(Clone, Debug, Default)]
 pub struct PolicyBuilder {
     custom_roles: Vec<Role>,
+    /// The built-in roles to leave out (deleted), as the catalog records them.
+    deleted_builtins: Vec<RoleId>,
     groups: AccessGroups,
     users: Vec<User>,
     actions: Vec<ActionSpec>,
@@ -346,6 +349,23 @@ impl PolicyBuilder {
     #[must_use]
     pub fn roles(mut self, roles: impl IntoIterator<Item = Role>) -> PolicyBuilder {
         self.custom_roles.extend(roles);
+        self
+    }
+
+    /// Leaves out these deletable built-in roles, deleted earlier (by
+    /// [`Policy::delete_role`] or on a server). Users may not be assigned to them.
+    ///
+    /// ```
+    /// use scangate::{Policy, PolicyError, RoleId, User};
+    /// let builder = Policy::builder().without_builtin_roles([RoleId::AUDITOR]);
+    /// assert!(builder.clone().build()?.roles().get(RoleId::AUDITOR).is_none());
+    /// let error = builder.user(User::new("ann", RoleId::AUDITOR)).build().unwrap_err();
+    /// assert!(matches!(error, PolicyError::UnknownUserRole { .. }));
+    /// # Ok::<(), PolicyError>(())
+    /// ```
+    #[must_use]
+    pub fn without_builtin_roles(mut self, ids: impl IntoIterator<Item = RoleId>) -> PolicyBuilder {
+        self.deleted_builtins.extend(ids);
         self
     }
 
@@ -393,10 +413,11 @@ impl PolicyBuilder {
     /// # Errors
     ///
     /// [`PolicyError`]: a custom role overriding a built-in one, duplicate role ids, a
-    /// custom role holding `permManageApp`, a user whose role does not exist, a user listed
-    /// twice, a host action reusing a name.
+    /// custom role holding `permManageApp`, a deleted built-in role that is not a
+    /// deletable built-in role, a user whose role does not exist (or was deleted), a user
+    /// listed twice, a host action reusing a name.
     pub fn build(self) -> Result<Policy, PolicyError> {
-        let roles = RoleCatalog::new(self.custom_roles)?;
+        let roles = RoleCatalog::new(self.custom_roles)?.without_builtins(self.deleted_builtins)?;
         let mut seen = std::collections::HashSet::with_capacity(self.users.len());
         for user in &self.users {
             if roles.get(user.role).is_none() {

@@ -1,7 +1,8 @@
 //! The engine's JSON (feature `serde`), reusing the real wire formats (SPEC §7):
 //!
 //! - the policy file / snapshot: `{"roles": [Tenable role objects], "access_groups":
-//!   [Tenable access-group objects, v1 or v2], "users": [{"id", "role", "groups"}]}`;
+//!   [Tenable access-group objects, v1 or v2], "users": [{"id", "role", "groups"}],
+//!   "deleted_builtin_roles": [role ids]}`;
 //! - one request: `{"subject": {...}, "action": "...", "resource": {...}}`;
 //! - a decision as a JSON explanation.
 
@@ -12,7 +13,7 @@ use crate::access::{
     Membership, StreamedGroup, Target,
 };
 use crate::json::Strict;
-use crate::role::{Role, RoleDraft, RoleId, RolePatch, RoleRead};
+use crate::role::{Role, RoleCatalog, RoleDraft, RoleId, RolePatch, RoleRead};
 use crate::scope::ScopeSet;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
@@ -73,6 +74,9 @@ struct FileWire<R, G, U> {
     access_groups: Vec<G>,
     #[serde(default = "Vec::new")]
     users: Vec<U>,
+    /// The deletable built-in roles that were deleted (absent: none).
+    #[serde(default = "Vec::new")]
+    deleted_builtin_roles: Vec<RoleId>,
 }
 
 /// An element converted from its JSON value, or why it could not be.
@@ -168,19 +172,30 @@ fn read_file(text: &str) -> Result<FileRead, Problem> {
     {
         let groups = file.access_groups.into_iter().map(|StreamedGroup(g)| Ok(g));
         let users = file.users.into_iter().map(Ok);
-        return Ok(collect(file.roles, groups, users));
+        return Ok(collect(
+            file.roles,
+            &file.deleted_builtin_roles,
+            groups,
+            users,
+        ));
     }
     let file: FileWire<Element<RoleRead>, GroupElement, Element<UserWire>> =
         serde_json::from_str(text).map_err(|e| syntax_problem(&e))?;
     let groups = file.access_groups.into_iter().map(|GroupElement(g)| g);
     let users = file.users.into_iter().map(|Element(u)| u);
-    Ok(collect(file.roles, groups, users))
+    Ok(collect(
+        file.roles,
+        &file.deleted_builtin_roles,
+        groups,
+        users,
+    ))
 }
 
 /// Checks the elements read and puts them in a builder: the problems and lints in the
-/// order roles, access groups, users, each in file order.
+/// order roles, deleted built-in roles, access groups, users, each in file order.
 fn collect(
     roles: Vec<Element<RoleRead>>,
+    deleted_builtins: &[RoleId],
     access_groups: impl ExactSizeIterator<Item = Result<AccessGroup, GroupFailure>>,
     users: impl Iterator<Item = Result<UserWire, String>>,
 ) -> FileRead {
@@ -202,6 +217,12 @@ fn collect(
             Err(error) => problems.push(Problem::at(format!("roles[{i}]"), error)),
         }
     }
+    for (i, id) in deleted_builtins.iter().enumerate() {
+        if let Err(error) = RoleCatalog::check_deletable_builtin(*id) {
+            problems.push(Problem::at(format!("deleted_builtin_roles[{i}]"), error));
+        }
+    }
+    builder = builder.without_builtin_roles(deleted_builtins.iter().copied());
 
     let mut groups = Vec::with_capacity(access_groups.len());
     let mut names: HashMap<String, usize> = HashMap::new();
@@ -296,9 +317,19 @@ fn build_problem(error: &PolicyError) -> Problem {
 }
 
 impl Policy {
-    /// Loads a policy file (`{"roles", "access_groups", "users"}`). Roles and access
-    /// groups are taken as a server returns them: the create/edit rules are not applied
-    /// (use [`Policy::validate_json`] for those).
+    /// Loads a policy file (`{"roles", "access_groups", "users", "deleted_builtin_roles"}`).
+    /// Roles and access groups are taken as a server returns them: the create/edit rules
+    /// are not applied (use [`Policy::validate_json`] for those). `deleted_builtin_roles`
+    /// lists the deletable built-in roles that were deleted (absent: none).
+    ///
+    /// ```
+    /// use scangate::{Policy, RoleId};
+    /// let policy = Policy::from_json(r#"{"deleted_builtin_roles": ["7"]}"#)?;
+    /// assert!(policy.roles().get(RoleId::AUDITOR).is_none());
+    /// let error = Policy::from_json(r#"{"users": [{"id": "ann", "role": "7"}], "deleted_builtin_roles": ["7"]}"#).unwrap_err();
+    /// assert_eq!(error.to_string(), "invalid policy: users (`ann`): user `ann` has role `7`, which does not exist");
+    /// # Ok::<(), scangate::PolicyFileError>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -353,8 +384,9 @@ impl Policy {
         problems
     }
 
-    /// The policy as a policy file: custom roles, access groups and users. Loading it
-    /// gives back an equal policy (host-defined actions are code, and are not written).
+    /// The policy as a policy file: custom roles, access groups, users and (when any
+    /// was deleted) the deleted built-in roles. Loading it gives back an equal policy
+    /// (host-defined actions are code, and are not written).
     ///
     /// ```
     /// use scangate::{Policy, RoleId, User};
@@ -371,7 +403,9 @@ impl Policy {
 
 impl Serialize for Policy {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(3))?;
+        let deleted: Vec<RoleId> = self.data.roles.deleted_builtins().collect();
+        let entries = if deleted.is_empty() { 3 } else { 4 };
+        let mut map = serializer.serialize_map(Some(entries))?;
         map.serialize_entry("roles", &self.data.roles.custom().collect::<Vec<_>>())?;
         map.serialize_entry(
             "access_groups",
@@ -386,6 +420,12 @@ impl Serialize for Policy {
             })
             .collect();
         map.serialize_entry("users", &users)?;
+        // Written only when a built-in role was deleted, so that a file without deletions
+        // reads as files written before the key existed (docs/semantics.md, "Files and
+        // requests").
+        if !deleted.is_empty() {
+            map.serialize_entry("deleted_builtin_roles", &deleted)?;
+        }
         map.end()
     }
 }
@@ -667,7 +707,13 @@ fn denial_details(denial: &Denial<'_>) -> Vec<(&'static str, Value)> {
                 containing.map_or(Value::Null, group_json),
             ));
         }
-        Denial::Role(error) => details.push(("http_status", json!(error.http_status()))),
+        Denial::UnknownRole(id) => details.push(("role", json!({"id": id, "name": null}))),
+        Denial::Role(error) => {
+            if let Some((id, name)) = error.role() {
+                details.push(("role", json!({"id": id, "name": name})));
+            }
+            details.push(("http_status", json!(error.http_status())));
+        }
         Denial::AccessGroup(error) => {
             details.push(("code", json!(error.code())));
             details.push(("http_status", json!(error.http_status())));

@@ -23,6 +23,18 @@ pub(crate) const MAX_ROLE_NAME_CHARS: usize = 255;
 /// role ids start above one million: `1000006` in the recorded responses).
 const FIRST_CUSTOM_ID: u64 = 1_000_001;
 
+/// Whether two names are equal once lowercased (`str::to_lowercase`, the comparison role
+/// names have always had), without allocating: character by character, except for a name
+/// holding a capital sigma, whose lowercase depends on its neighbours (final `ς`).
+fn same_lowercase(a: &str, b: &str) -> bool {
+    if a.contains('Σ') || b.contains('Σ') {
+        return a.to_lowercase() == b.to_lowercase();
+    }
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .eq(b.chars().flat_map(char::to_lowercase))
+}
+
 /// What a requester tried to do with a role, for errors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -69,10 +81,12 @@ pub enum RoleError {
     #[error("role `{0}` does not exist")]
     UnknownRole(RoleId),
     /// The requester's role lacks `permManageRoles` (and is not the Administrator).
-    #[error("role `{requester}` may not {operation} roles: it lacks `permManageRoles`")]
+    #[error("role `{requester_name}` may not {operation} roles: it lacks `permManageRoles`")]
     Forbidden {
         /// The requester's role.
         requester: RoleId,
+        /// Its name (at most 64 characters, then `…`).
+        requester_name: String,
         /// What was tried.
         operation: RoleOperation,
     },
@@ -93,10 +107,12 @@ pub enum RoleError {
         operation: RoleOperation,
     },
     /// The role holds permissions the requester's own role lacks.
-    #[error("role `{requester}` may not {operation} a role holding {}, which it lacks", .excess.describe())]
+    #[error("role `{requester_name}` may not {operation} a role holding {}, which it lacks", .excess.describe())]
     Escalation {
         /// The requester's role.
         requester: RoleId,
+        /// Its name (at most 64 characters, then `…`).
+        requester_name: String,
         /// What was tried.
         operation: RoleOperation,
         /// The permissions beyond the requester's.
@@ -117,18 +133,74 @@ pub enum RoleError {
     /// A custom role tried to take the id of a built-in role (0–7).
     #[error("role id `{0}` belongs to a built-in role and cannot be overridden")]
     BuiltinOverride(RoleId),
+    /// Stored data lists a role as a deleted built-in role, but its id is not a built-in
+    /// role's (0–7).
+    #[error("role id `{0}` is not a built-in role's, so it cannot be a deleted built-in role")]
+    NotBuiltin(RoleId),
     /// A custom role read from data holds `permManageApp`, which only the Administrator may.
-    #[error("role `{0}` holds `permManageApp`, which only the Administrator role may hold")]
-    ManageAppHolder(RoleId),
+    #[error(
+        "role `{name}` ({id}) holds `permManageApp`, which only the Administrator role may hold"
+    )]
+    ManageAppHolder {
+        /// The role.
+        id: RoleId,
+        /// Its name (at most 64 characters, then `…`).
+        name: String,
+    },
     /// The Administrator role is invisible to organization users.
-    #[error("role `{0}` is not visible to organization users")]
-    NotVisible(RoleId),
+    #[error("role `{name}` is not visible to organization users")]
+    NotVisible {
+        /// The role.
+        id: RoleId,
+        /// Its name (at most 64 characters, then `…`).
+        name: String,
+    },
     /// A `fields` name that is not an allowed field.
     #[error("unknown role field `{0}`")]
     UnknownField(String),
+    /// A name that is not a role permission's wire name (`permCreateTickets`, or
+    /// `permScan=<level>`), when reading [`Permissions`] from names (names are
+    /// case-sensitive; the name is cut to 64 characters).
+    #[error(
+        "unknown role permission `{0}`: expected a field name such as `permCreateTickets` (or `permScan=full`)"
+    )]
+    UnknownPermission(String),
 }
 
 impl RoleError {
+    /// [`RoleError::NotVisible`] for `role`.
+    pub(crate) fn not_visible(role: &Role) -> RoleError {
+        RoleError::NotVisible {
+            id: role.id,
+            name: crate::echo(&role.name),
+        }
+    }
+
+    /// The role the error is about, by id and (when it exists) name: the requester's for
+    /// `Forbidden` and `Escalation`, the target's otherwise. For the JSON of a denial,
+    /// which keeps the id beside the name (docs/semantics.md, "Explanations").
+    #[cfg(feature = "serde")]
+    pub(crate) fn role(&self) -> Option<(RoleId, Option<&str>)> {
+        match self {
+            RoleError::UnknownRole(id) => Some((*id, None)),
+            RoleError::Forbidden {
+                requester,
+                requester_name,
+                ..
+            }
+            | RoleError::Escalation {
+                requester,
+                requester_name,
+                ..
+            } => Some((*requester, Some(requester_name))),
+            RoleError::Immutable { id, name, .. } => Some((*id, Some(name))),
+            RoleError::ManageAppHolder { id, name } | RoleError::NotVisible { id, name } => {
+                Some((*id, Some(name)))
+            }
+            _ => None,
+        }
+    }
+
     /// The HTTP status Tenable answers with: 403 for refusals, 404 for unknown or invisible
     /// roles, 400 for bad input.
     ///
@@ -139,7 +211,7 @@ impl RoleError {
     #[must_use]
     pub fn http_status(&self) -> u16 {
         match self {
-            RoleError::UnknownRole(_) | RoleError::NotVisible(_) => 404,
+            RoleError::UnknownRole(_) | RoleError::NotVisible { .. } => 404,
             RoleError::Forbidden { .. }
             | RoleError::ManageApp { .. }
             | RoleError::Immutable { .. }
@@ -149,8 +221,12 @@ impl RoleError {
     }
 }
 
-/// Every role of a deployment: the eight built-in roles (always present, never overridden)
-/// and the custom roles, sorted by id.
+/// Every role of a deployment: the built-in roles (never overridden; the five deletable ones
+/// present unless deleted) and the custom roles, sorted by id.
+///
+/// Which built-in roles exist is the catalog's own fact: [`RoleCatalog::deleted_builtins`]
+/// reads it, [`RoleCatalog::without_builtins`] sets it, and a policy's builder and its
+/// policy file carry it (docs/semantics.md, "Layer 2", changes).
 ///
 /// ```
 /// use scangate::{Permissions, RoleCatalog, RoleDraft, RoleId};
@@ -185,7 +261,8 @@ impl RoleCatalog {
     }
 
     /// The built-in roles plus these custom roles, as read from a server or a database.
-    /// Names are taken as they are (no name rule is applied to stored data).
+    /// Names are taken as they are (no name rule is applied to stored data). Built-in roles
+    /// deleted in that data are then removed with [`RoleCatalog::without_builtins`].
     ///
     /// # Errors
     ///
@@ -200,7 +277,10 @@ impl RoleCatalog {
                 return Err(RoleError::BuiltinOverride(role.id));
             }
             if role.permissions.contains(Permissions::MANAGE_APP) {
-                return Err(RoleError::ManageAppHolder(role.id));
+                return Err(RoleError::ManageAppHolder {
+                    id: role.id,
+                    name: crate::echo(&role.name),
+                });
             }
             roles.push(role);
         }
@@ -216,11 +296,61 @@ impl RoleCatalog {
         Ok(RoleCatalog { roles })
     }
 
+    /// This catalog without the built-in roles `deleted`: how stored data (a database, a
+    /// policy file's `deleted_builtin_roles`) says which built-in roles were deleted. Naming
+    /// a role that is already absent is no error: the ids are a set.
+    ///
+    /// # Errors
+    ///
+    /// [`RoleError::NotBuiltin`] for an id that is not a built-in role's (0–7), and
+    /// [`RoleError::Immutable`] for No Role, the Administrator and the Security Manager,
+    /// which cannot be deleted.
+    ///
+    /// ```
+    /// use scangate::{RoleCatalog, RoleId};
+    /// let catalog = RoleCatalog::builtin().without_builtins([RoleId::AUDITOR])?;
+    /// assert!(catalog.get(RoleId::AUDITOR).is_none());
+    /// assert_eq!(catalog.deleted_builtins().collect::<Vec<_>>(), [RoleId::AUDITOR]);
+    /// assert!(RoleCatalog::builtin().without_builtins([RoleId::ADMINISTRATOR]).is_err());
+    /// # Ok::<(), scangate::RoleError>(())
+    /// ```
+    pub fn without_builtins(
+        mut self,
+        deleted: impl IntoIterator<Item = RoleId>,
+    ) -> Result<RoleCatalog, RoleError> {
+        for id in deleted {
+            RoleCatalog::check_deletable_builtin(id)?;
+            self.roles.retain(|role| role.id != id);
+        }
+        Ok(self)
+    }
+
+    /// Fails unless `id` is a built-in role that may be deleted.
+    pub(crate) fn check_deletable_builtin(id: RoleId) -> Result<(), RoleError> {
+        if BuiltinRole::get(id).is_none() {
+            return Err(RoleError::NotBuiltin(id));
+        }
+        RoleCatalog::immutable(id, RoleOperation::Delete)
+    }
+
+    /// The built-in roles this catalog lacks because they were deleted, by id.
+    ///
+    /// ```
+    /// use scangate::RoleCatalog;
+    /// assert_eq!(RoleCatalog::builtin().deleted_builtins().count(), 0);
+    /// ```
+    pub fn deleted_builtins(&self) -> impl Iterator<Item = RoleId> + '_ {
+        BUILTIN_ROLES
+            .iter()
+            .map(|row| row.id)
+            .filter(|id| self.get(*id).is_none())
+    }
+
     /// The role with this id.
     #[must_use]
     pub fn get(&self, id: RoleId) -> Option<&Role> {
-        // Built-in roles always lead the id-sorted list, at the position of their id: the
-        // common lookup is one bounds check and one compare.
+        // Built-in roles lead the id-sorted list, at the position of their id while none
+        // before them was deleted: the common lookup is one bounds check and one compare.
         if let Some(role) = usize::try_from(id.get())
             .ok()
             .and_then(|at| self.roles.get(at))
@@ -250,7 +380,7 @@ impl RoleCatalog {
         self.roles.len()
     }
 
-    /// Always false: the built-in roles are always present.
+    /// Always false: No Role, the Administrator and the Security Manager cannot be deleted.
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.roles.is_empty()
@@ -268,6 +398,7 @@ impl RoleCatalog {
         } else {
             Err(RoleError::Forbidden {
                 requester,
+                requester_name: crate::echo(&role.name),
                 operation,
             })
         }
@@ -285,6 +416,7 @@ impl RoleCatalog {
         } else {
             Err(RoleError::Escalation {
                 requester: requester.id,
+                requester_name: crate::echo(&requester.name),
                 operation,
                 excess,
             })
@@ -303,7 +435,7 @@ impl RoleCatalog {
         let taken = self
             .roles
             .iter()
-            .any(|role| Some(role.id) != except && role.name.to_lowercase() == name.to_lowercase());
+            .any(|role| Some(role.id) != except && same_lowercase(&role.name, name));
         if taken {
             return Err(RoleError::DuplicateName(crate::echo(name)));
         }
@@ -346,6 +478,22 @@ impl RoleCatalog {
         requester: RoleId,
         draft: RoleDraft,
     ) -> Result<(RoleCatalog, RoleId), RoleError> {
+        let permissions = self.validate_create(requester, &draft)?;
+        let id = self.next_id();
+        let role = Role::new(id, draft.name)
+            .with_description(draft.description)
+            .with_permissions(permissions);
+        Ok((self.with_role(role), id))
+    }
+
+    /// The rules of [`RoleCatalog::create`], in its order, checked against the catalog as it
+    /// is; the new role's permissions when they pass. `check` of `role.create` asks this
+    /// and builds nothing (docs/semantics.md, "Checking a change").
+    pub(crate) fn validate_create(
+        &self,
+        requester: RoleId,
+        draft: &RoleDraft,
+    ) -> Result<Permissions, RoleError> {
         let operation = RoleOperation::Create;
         let manager = self.manager(requester, operation)?;
         self.check_name(&draft.name, None)?;
@@ -354,11 +502,7 @@ impl RoleCatalog {
             return Err(RoleError::ManageApp { operation });
         }
         RoleCatalog::within(manager, permissions, operation)?;
-        let id = self.next_id();
-        let role = Role::new(id, draft.name)
-            .with_description(draft.description)
-            .with_permissions(permissions);
-        Ok((self.with_role(role), id))
+        Ok(permissions)
     }
 
     fn next_id(&self) -> RoleId {
@@ -379,20 +523,33 @@ impl RoleCatalog {
         id: RoleId,
         patch: &RolePatch,
     ) -> Result<RoleCatalog, RoleError> {
+        let current = self.validate_edit(requester, id, patch)?;
+        Ok(self.with_role(patch.apply_to(current)))
+    }
+
+    /// The rules of [`RoleCatalog::edit`], in its order, checked against the catalog as it
+    /// is, without building the edited role; the role edited when they pass. `check` of
+    /// `role.edit` asks this and builds nothing (docs/semantics.md, "Checking a change").
+    pub(crate) fn validate_edit(
+        &self,
+        requester: RoleId,
+        id: RoleId,
+        patch: &RolePatch,
+    ) -> Result<&Role, RoleError> {
         let operation = RoleOperation::Edit;
         let manager = self.manager(requester, operation)?;
         let current = self.role(id)?;
         RoleCatalog::immutable(id, operation)?;
         RoleCatalog::within(manager, current.permissions, operation)?;
-        let edited = patch.apply_to(current);
-        if patch.name().is_some() {
-            self.check_name(&edited.name, Some(id))?;
+        if let Some(name) = patch.name() {
+            self.check_name(name, Some(id))?;
         }
-        if edited.permissions.contains(Permissions::MANAGE_APP) {
+        let permissions = patch.permissions_of(current);
+        if permissions.contains(Permissions::MANAGE_APP) {
             return Err(RoleError::ManageApp { operation });
         }
-        RoleCatalog::within(manager, edited.permissions, operation)?;
-        Ok(self.with_role(edited))
+        RoleCatalog::within(manager, permissions, operation)?;
+        Ok(current)
     }
 
     /// Deletes a role (`DELETE /role/{id}`) and says which of `users` (user id, role id)
@@ -417,11 +574,7 @@ impl RoleCatalog {
         id: RoleId,
         users: impl IntoIterator<Item = (&'u str, RoleId)>,
     ) -> Result<(RoleCatalog, Vec<&'u str>), RoleError> {
-        let operation = RoleOperation::Delete;
-        let manager = self.manager(requester, operation)?;
-        let target = self.role(id)?;
-        RoleCatalog::immutable(id, operation)?;
-        RoleCatalog::within(manager, target.permissions, operation)?;
+        self.validate_delete(requester, id)?;
         let moved = users
             .into_iter()
             .filter(|(_, role)| *role == id)
@@ -434,6 +587,17 @@ impl RoleCatalog {
             .cloned()
             .collect();
         Ok((RoleCatalog { roles }, moved))
+    }
+
+    /// The rules of [`RoleCatalog::delete`], checked against the catalog as it is. `check`
+    /// of `role.delete` asks this and builds nothing (docs/semantics.md, "Checking a
+    /// change").
+    pub(crate) fn validate_delete(&self, requester: RoleId, id: RoleId) -> Result<(), RoleError> {
+        let operation = RoleOperation::Delete;
+        let manager = self.manager(requester, operation)?;
+        let target = self.role(id)?;
+        RoleCatalog::immutable(id, operation)?;
+        RoleCatalog::within(manager, target.permissions, operation)
     }
 
     /// Checks that `requester` may give role `id` to a user or user group.
@@ -468,7 +632,7 @@ impl RoleCatalog {
         let requester = self.role(requester)?;
         let target = self.role(id)?;
         if !visibility::sees_role(requester, target) {
-            return Err(RoleError::NotVisible(id));
+            return Err(RoleError::not_visible(target));
         }
         RoleCatalog::within(requester, target.permissions, operation)?;
         Ok(target)
@@ -531,5 +695,32 @@ impl RoleCatalog {
             .filter(|role| !query.is_subset() || self.check_assign(requester, role.id).is_ok())
             .filter_map(|role| visibility::project(requester_role, role, fields).ok())
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_lowercase;
+
+    /// The allocation-free comparison agrees with comparing `str::to_lowercase`, the final
+    /// sigma included.
+    #[test]
+    fn same_lowercase_agrees_with_to_lowercase() {
+        let pairs = [
+            ("Ops", "OPS"),
+            ("Ops", "Opt"),
+            ("İx", "i\u{307}x"),
+            ("ΟΔΟΣ", "οδοσ"),
+            ("ΟΔΟΣ", "οδος"),
+            ("Σ", "σ"),
+            ("ΑΣ Β", "ας β"),
+            ("ẞ", "ß"),
+            ("", ""),
+        ];
+        for (a, b) in pairs {
+            let expected = a.to_lowercase() == b.to_lowercase();
+            assert_eq!(same_lowercase(a, b), expected, "{a} vs {b}");
+            assert_eq!(same_lowercase(b, a), expected, "{b} vs {a}");
+        }
     }
 }

@@ -438,9 +438,13 @@ impl RolePatch {
         if let Some(description) = &self.description {
             patched.description.clone_from(description);
         }
-        patched.permissions =
-            ((role.permissions & !self.mask) | (self.values & self.mask)).canonical();
+        patched.permissions = self.permissions_of(role);
         patched
+    }
+
+    /// The permissions `role` has after the patch.
+    pub(crate) fn permissions_of(&self, role: &Role) -> Permissions {
+        ((role.permissions & !self.mask) | (self.values & self.mask)).canonical()
     }
 }
 

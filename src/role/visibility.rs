@@ -277,7 +277,7 @@ pub(crate) fn project<'a>(
     requested: RoleFieldSet,
 ) -> Result<RoleView<'a>, RoleError> {
     if !sees_role(requester, target) {
-        return Err(RoleError::NotVisible(target.id()));
+        return Err(RoleError::not_visible(target));
     }
     let requested = requested.union(RoleFieldSet::ID);
     let visible = if sees_details(requester, target) {
