@@ -4,6 +4,8 @@
 //! scangate check --policy policy.json --request '{…}' [--explain]
 //! scangate check --policy policy.json --requests requests.jsonl [--explain]   (- for stdin)
 //! scangate validate --policy policy.json
+//! scangate plan --policy policy.json --request '{…}' [--dialect sqlite|postgres]
+//! scangate select --policy policy.json --request '{…}' --assets assets.jsonl
 //! scangate help | --help | -h
 //! ```
 //!
@@ -12,11 +14,17 @@
 //! `--explain` adds the one-sentence `"explanation"`. A malformed request line gets
 //! `"decision": "deny"` with an `"error"`, and processing continues. `validate` prints one
 //! object per problem of the policy file (`location`, `message`), then a summary object,
-//! and exits 1 if there is any problem. `help` prints the usage and exits 0. A usage error
+//! and exits 1 if there is any problem. `plan` prints the query plan of a request without a
+//! resource (`plan`, `reason` for `none`, `filter` for `filter`, `sql`, `params`); `select`
+//! loads a `.jsonl` file of assets (`{"id": "…", "ipv4": […], …}`) into an in-memory SQLite
+//! database in the default schema, runs the plan's SQL and prints the selected ids, one a
+//! line, in the file's order (a malformed line is an error naming it, and nothing is
+//! printed). `help` prints the usage and exits 0. A usage error
 //! (unknown subcommand or flag, a flag without its value) is reported on standard error
 //! with the usage; it and an unreadable file exit 2.
 
-use scangate::{Decision, Policy, Request};
+use scangate::plan::{Dialect, Plan, Schema, SqlValue, Test};
+use scangate::{Asset, Decision, Policy, Request, Resource};
 use serde::Serialize;
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -24,12 +32,18 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   scangate check --policy FILE (--request JSON | --requests FILE|-) [--explain]
   scangate validate --policy FILE
+  scangate plan --policy FILE --request JSON [--dialect sqlite|postgres]
+  scangate select --policy FILE --request JSON --assets FILE
   scangate help | --help | -h
 
   check     decides each request: one JSON object per request on standard output
             (--requests: one request per line, - for standard input; --explain adds
             the one-sentence explanation)
   validate  one JSON object per problem of the policy file, then a summary object
+  plan      the query plan of a request without a resource, as one JSON object:
+            plan (all, none, filter), reason, filter, sql (a WHERE fragment), params
+  select    loads the assets (.jsonl, one {\"id\": ..., \"ipv4\": [...], ...} a line) into
+            an in-memory SQLite database, runs the plan's SQL, prints the selected ids
   help      this text
 
 exit status: 0 done (whatever the decisions), 1 validate found problems,
@@ -40,6 +54,15 @@ enum Command {
     Help,
     Check(CheckOptions),
     Validate { policy: String },
+    Plan(PlanOptions),
+}
+
+struct PlanOptions {
+    policy: String,
+    request: String,
+    dialect: Dialect,
+    /// `select`: the assets file.
+    assets: Option<String>,
 }
 
 struct CheckOptions {
@@ -75,9 +98,12 @@ fn parse_args(args: &[String]) -> Result<Command, Failure> {
     let flags: &[&str] = match command.as_str() {
         "check" => &["--policy", "--request", "--requests", "--explain"],
         "validate" => &["--policy"],
+        "plan" => &["--policy", "--request", "--dialect"],
+        "select" => &["--policy", "--request", "--assets"],
         other => return Err(Failure::Usage(format!("unknown subcommand `{other}`"))),
     };
     let (mut policy, mut request, mut requests, mut explain) = (None, None, None, false);
+    let (mut dialect, mut assets) = (None, None);
     while let Some(flag) = args.next() {
         if matches!(flag.as_str(), "--help" | "-h") {
             return Ok(Command::Help);
@@ -101,6 +127,8 @@ fn parse_args(args: &[String]) -> Result<Command, Failure> {
         let slot = match flag.as_str() {
             "--policy" => &mut policy,
             "--request" => &mut request,
+            "--dialect" => &mut dialect,
+            "--assets" => &mut assets,
             _ => &mut requests,
         };
         if slot.replace(value).is_some() {
@@ -110,6 +138,25 @@ fn parse_args(args: &[String]) -> Result<Command, Failure> {
     let policy = policy.ok_or_else(|| Failure::Usage(format!("`{command}` needs --policy")))?;
     if command == "validate" {
         return Ok(Command::Validate { policy });
+    }
+    if command == "plan" || command == "select" {
+        let request =
+            request.ok_or_else(|| Failure::Usage(format!("`{command}` needs --request")))?;
+        let dialect = match dialect.as_deref() {
+            None => Dialect::Sqlite,
+            Some(name) => Dialect::from_name(name).ok_or_else(|| {
+                Failure::Usage(format!("unknown dialect `{name}` (sqlite or postgres)"))
+            })?,
+        };
+        if command == "select" && assets.is_none() {
+            return Err(Failure::Usage("`select` needs --assets".to_owned()));
+        }
+        return Ok(Command::Plan(PlanOptions {
+            policy,
+            request,
+            dialect,
+            assets,
+        }));
     }
     let input = match (request, requests) {
         (Some(request), None) => Input::Request(request),
@@ -286,6 +333,201 @@ fn validate(path: &str) -> Result<ExitCode, Failure> {
     })
 }
 
+/// The policy and the plan of `options`' request (which must not name a resource).
+fn load_plan(options: &PlanOptions) -> Result<(Policy, Request), Failure> {
+    let path = &options.policy;
+    let policy =
+        Policy::from_json(&read_text(path)?).map_err(|e| Failure::Run(format!("{path}: {e}")))?;
+    let request = Request::from_json(&options.request)
+        .map_err(|e| Failure::Run(format!("--request: {e}")))?;
+    if !matches!(request.resource(), Resource::None) {
+        return Err(Failure::Run(
+            "--request: a plan answers for every asset: give no resource".to_owned(),
+        ));
+    }
+    Ok((policy, request))
+}
+
+fn plan_of<'a>(policy: &'a Policy, request: &'a Request) -> Plan<'a> {
+    match policy.action(request.action()) {
+        Some(action) => policy.plan(&request.subject(), action),
+        None => Plan::None(scangate::Denial::UnknownAction),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn param_json(value: &SqlValue) -> serde_json::Value {
+    match value {
+        SqlValue::Text(text) => serde_json::Value::String(text.clone()),
+        SqlValue::Blob(bytes) => serde_json::json!({ "blob": hex(bytes) }),
+        SqlValue::Inet(ip) => serde_json::json!({ "inet": ip.to_string() }),
+        other => serde_json::json!({ "unknown": format!("{other:?}") }),
+    }
+}
+
+/// The filter as JSON: one object per condition, with its sources.
+fn filter_json(plan: &Plan<'_>) -> Option<serde_json::Value> {
+    let Plan::Filter(filter) = plan else {
+        return None;
+    };
+    let conditions = filter.conditions().iter().map(|condition| {
+        let (op, value) = match condition.test() {
+            Test::Ipv4 { first, last } => (
+                "between",
+                serde_json::json!([
+                    std::net::Ipv4Addr::from(*first).to_string(),
+                    std::net::Ipv4Addr::from(*last).to_string()
+                ]),
+            ),
+            Test::Ipv6 { first, last } => (
+                "between",
+                serde_json::json!([
+                    std::net::Ipv6Addr::from(*first).to_string(),
+                    std::net::Ipv6Addr::from(*last).to_string()
+                ]),
+            ),
+            Test::Equals(s) => ("eq", serde_json::json!(s)),
+            Test::Starts(s) => ("starts", serde_json::json!(s)),
+            Test::Ends(s) => ("ends", serde_json::json!(s)),
+            Test::Match(s) => ("match", serde_json::json!(s)),
+            other => ("unknown", serde_json::json!(format!("{other:?}"))),
+        };
+        let sources: Vec<serde_json::Value> = condition
+            .sources()
+            .iter()
+            .map(|source| {
+                serde_json::json!({
+                    "access_group": source.group.name(),
+                    "access_group_id": source.group.id(),
+                    "rule": source.rule,
+                    "term": source.term,
+                    "written": source.term().map(scangate::Term::as_str),
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "attribute": condition.attribute().as_str(),
+            op: value,
+            "sources": sources,
+        })
+    });
+    Some(serde_json::Value::Array(conditions.collect()))
+}
+
+/// The `plan` output line; keys keep this order.
+#[derive(Serialize)]
+struct PlanLine {
+    plan: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    filter: Option<serde_json::Value>,
+    sql: String,
+    params: Vec<serde_json::Value>,
+}
+
+fn plan(options: &PlanOptions) -> Result<ExitCode, Failure> {
+    let (policy, request) = load_plan(options)?;
+    let plan = plan_of(&policy, &request);
+    let clause = plan.to_sql(options.dialect, &Schema::default());
+    let line = PlanLine {
+        plan: plan.kind(),
+        reason: match &plan {
+            Plan::None(denial) => Some(denial.to_string()),
+            _ => None,
+        },
+        filter: filter_json(&plan),
+        sql: clause.sql,
+        params: clause.params.iter().map(param_json).collect(),
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    json_line(&mut out, &line)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One line of an assets file: its id and its attribute values.
+#[derive(serde::Deserialize)]
+struct AssetLine {
+    id: String,
+    #[serde(flatten)]
+    asset: Asset,
+}
+
+fn select(options: &PlanOptions) -> Result<ExitCode, Failure> {
+    let (policy, request) = load_plan(options)?;
+    let path = options.assets.as_deref().unwrap_or("-");
+    let text = read_text(path)?;
+    // Every line is read before anything is printed: a malformed line selects nothing.
+    let mut assets = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let parsed: AssetLine = serde_json::from_str(line)
+            .map_err(|e| Failure::Run(format!("{path} line {}: {e}", number + 1)))?;
+        assets.push((number + 1, parsed));
+    }
+    let run = |e: rusqlite::Error| Failure::Run(format!("sqlite: {e}"));
+    let mut db = rusqlite::Connection::open_in_memory().map_err(run)?;
+    let schema = Schema::default();
+    for statement in schema.create_statements(Dialect::Sqlite, "TEXT") {
+        db.execute(&statement, []).map_err(run)?;
+    }
+    let tx = db.transaction().map_err(run)?;
+    {
+        let mut insert_asset = tx
+            .prepare("INSERT INTO assets (id) VALUES (?)")
+            .map_err(run)?;
+        let mut insert_value = tx
+            .prepare(&schema.insert_statement(Dialect::Sqlite))
+            .map_err(run)?;
+        for (number, line) in &assets {
+            let at = |e: String| Failure::Run(format!("{path} line {number}: {e}"));
+            insert_asset
+                .execute([&line.id])
+                .map_err(|e| at(format!("id `{}`: {e}", line.id)))?;
+            let rows = Schema::rows(&line.asset, Dialect::Sqlite).map_err(|e| at(e.to_string()))?;
+            for row in rows {
+                let ip = match row.ip {
+                    Some(SqlValue::Blob(bytes)) => Some(bytes),
+                    _ => None,
+                };
+                insert_value
+                    .execute(rusqlite::params![line.id, row.attribute, row.value, ip])
+                    .map_err(|e| at(e.to_string()))?;
+            }
+        }
+    }
+    tx.commit().map_err(run)?;
+    let plan = plan_of(&policy, &request);
+    let clause = plan.to_sql(Dialect::Sqlite, &schema);
+    // The assets table's rowid is the file's order.
+    let sql = format!("SELECT id FROM assets WHERE {} ORDER BY rowid", clause.sql);
+    let params = clause.params.iter().map(|p| match p {
+        SqlValue::Blob(bytes) => rusqlite::types::Value::Blob(bytes.clone()),
+        SqlValue::Text(text) => rusqlite::types::Value::Text(text.clone()),
+        other => rusqlite::types::Value::Text(format!("{other:?}")),
+    });
+    let mut statement = db.prepare(&sql).map_err(run)?;
+    let ids: Vec<String> = statement
+        .query_map(rusqlite::params_from_iter(params), |row| row.get(0))
+        .map_err(run)?
+        .collect::<Result<_, _>>()
+        .map_err(run)?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let write_error = |e: std::io::Error| Failure::Run(format!("cannot write: {e}"));
+    for id in ids {
+        writeln!(out, "{id}").map_err(write_error)?;
+    }
+    out.flush().map_err(write_error)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = parse_args(&args).and_then(|command| match command {
@@ -295,6 +537,10 @@ fn main() -> ExitCode {
         }
         Command::Check(options) => check(&options),
         Command::Validate { policy } => validate(&policy),
+        Command::Plan(options) => match options.assets {
+            Some(_) => select(&options),
+            None => plan(&options),
+        },
     });
     match result {
         Ok(code) => code,

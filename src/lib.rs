@@ -7,6 +7,7 @@ mod action;
 #[cfg(feature = "serde")]
 mod json;
 mod permission;
+pub mod plan;
 mod policy;
 mod role;
 mod scope;

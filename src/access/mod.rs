@@ -34,6 +34,8 @@ pub use principal::{AccessPermissions, NIL_UUID, Principal, PrincipalKind, Unkno
 pub use reference::{Membership, ReferenceMatcher};
 pub use rule::{Rule, RuleError};
 pub use rule_type::{Operator, RuleType, UnknownOperator, UnknownRuleType, ValueKind};
+/// The `match` test, shared with the query plans (`src/plan`).
+pub(crate) use term::contains_pattern;
 pub use term::{
     AssetValue, MAX_DNS_LABEL_CHARS, MAX_DNS_NAME_CHARS, MAX_VALUE_CHARS, MacAddress, Term,
     TermError, TermValue, Uuid,
