@@ -289,12 +289,12 @@ pub struct ScopeError {
     suggestion: Option<Scope>,
 }
 
-/// Inputs longer than this get no suggestion (and are echoed cut by [`crate::echo`]).
+/// Inputs longer than this get no suggestion (and are echoed cut by [`crate::text::echo`]).
 const ECHO_LIMIT: usize = 64;
 
 impl ScopeError {
     fn new(text: &str, kind: ScopeErrorKind) -> Self {
-        let input = crate::echo(text);
+        let input = crate::text::echo(text);
         let suggestion = if text.len() <= ECHO_LIMIT {
             closest_scope(text)
         } else {

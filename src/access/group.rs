@@ -57,7 +57,7 @@ impl FromStr for AccessGroupType {
             .iter()
             .copied()
             .find(|t| t.as_str() == s)
-            .ok_or_else(|| UnknownAccessGroupType(crate::echo(s)))
+            .ok_or_else(|| UnknownAccessGroupType(crate::text::echo(s)))
     }
 }
 

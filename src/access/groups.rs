@@ -107,8 +107,8 @@ impl AccessGroups {
             .find(|(i, g)| Some(*i) != except && same_name(g.name(), name))
         {
             return Err(AccessGroupError::Duplicate {
-                group: crate::echo(name),
-                existing: crate::echo(existing.1.name()),
+                group: crate::text::echo(name),
+                existing: crate::text::echo(existing.1.name()),
             });
         }
         Ok(())
@@ -146,30 +146,30 @@ impl AccessGroups {
     ) -> Result<(), AccessGroupError> {
         if !requester_is_admin {
             return Err(AccessGroupError::Forbidden {
-                group: crate::echo(draft.name()),
+                group: crate::text::echo(draft.name()),
                 change: Change::Create,
             });
         }
         if draft.all_assets() || draft.group_type() == AccessGroupType::All {
             return Err(AccessGroupError::Protected {
-                group: crate::echo(draft.name()),
+                group: crate::text::echo(draft.name()),
             });
         }
         draft.validate()?;
         if self.groups.len() >= MAX_ACCESS_GROUPS {
             return Err(AccessGroupError::MaxEntries {
-                group: crate::echo(draft.name()),
+                group: crate::text::echo(draft.name()),
             });
         }
         let Some(id) = draft.id() else {
             return Err(AccessGroupError::MissingId {
-                group: crate::echo(draft.name()),
+                group: crate::text::echo(draft.name()),
             });
         };
         if self.position(id).is_some() {
             return Err(AccessGroupError::DuplicateId {
-                group: crate::echo(draft.name()),
-                id: crate::echo(id),
+                group: crate::text::echo(draft.name()),
+                id: crate::text::echo(id),
             });
         }
         self.check_unique_name(draft.name(), None)
@@ -222,17 +222,17 @@ impl AccessGroups {
     ) -> Result<(usize, &AccessGroup), AccessGroupError> {
         if !requester_is_admin {
             return Err(AccessGroupError::Forbidden {
-                group: crate::echo(id),
+                group: crate::text::echo(id),
                 change: Change::Edit,
             });
         }
         let Some((at, old)) = self.find(id) else {
             return Err(AccessGroupError::NotFound {
-                id: crate::echo(id),
+                id: crate::text::echo(id),
             });
         };
         let fixed = |part| AccessGroupError::AllAssetsFixed {
-            group: crate::echo(old.name()),
+            group: crate::text::echo(old.name()),
             part,
         };
         // The principals the edited group would have: the All Assets group keeps its own
@@ -253,7 +253,7 @@ impl AccessGroups {
             }
         } else if draft.all_assets() || draft.group_type() == AccessGroupType::All {
             return Err(AccessGroupError::Protected {
-                group: crate::echo(draft.name()),
+                group: crate::text::echo(draft.name()),
             });
         }
         draft.validate_with_principals(principals)?;
@@ -301,18 +301,18 @@ impl AccessGroups {
     ) -> Result<usize, AccessGroupError> {
         if !requester_is_admin {
             return Err(AccessGroupError::Forbidden {
-                group: crate::echo(id),
+                group: crate::text::echo(id),
                 change: Change::Delete,
             });
         }
         let Some((at, old)) = self.find(id) else {
             return Err(AccessGroupError::NotFound {
-                id: crate::echo(id),
+                id: crate::text::echo(id),
             });
         };
         if old.is_all_assets_group() {
             return Err(AccessGroupError::AllAssetsFixed {
-                group: crate::echo(old.name()),
+                group: crate::text::echo(old.name()),
                 part: AllAssetsPart::Existence,
             });
         }

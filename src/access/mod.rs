@@ -6,7 +6,7 @@
 //! - [`Principal`] / [`AccessPermissions`]: who gets what.
 //! - [`AccessGroup`] / [`AccessGroups`]: the groups and their validated changes.
 //! - [`ReferenceMatcher`]: the obviously-correct matcher.
-//! - [`GroupIndex`] / [`GroupSet`] / [`AssetFilter`]: the compiled index, the fast path
+//! - [`GroupIndex`] / [`GroupSet`] / [`GroupFilter`]: the compiled index, the fast path
 //!   that decides as the reference does.
 //! - `wire` (feature `serde`): v1/v2 JSON.
 //!
@@ -29,7 +29,7 @@ mod wire;
 pub use asset::{Asset, AssetError, Target, TargetError};
 pub use group::{AccessGroup, AccessGroupType, Grant, Metadata, UnknownAccessGroupType};
 pub use groups::AccessGroups;
-pub use index::{AssetFilter, GroupIndex, GroupSet};
+pub use index::{GroupFilter, GroupIndex, GroupSet};
 pub use principal::{AccessPermissions, NIL_UUID, Principal, PrincipalKind, UnknownPermission};
 pub use reference::{Membership, ReferenceMatcher};
 pub use rule::{Rule, RuleError};

@@ -44,7 +44,7 @@ impl AccessPermissions {
         for name in names {
             let name = name.as_ref();
             out |= AccessPermissions::from_name(name)
-                .ok_or_else(|| UnknownPermission(crate::echo(name)))?;
+                .ok_or_else(|| UnknownPermission(crate::text::echo(name)))?;
         }
         Ok(out)
     }

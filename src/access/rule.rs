@@ -91,7 +91,7 @@ impl Rule {
             parsed.push(Term::parse(rule_type, operator, t).map_err(|reason| {
                 RuleError::BadTerm {
                     index,
-                    term: crate::echo(t),
+                    term: crate::text::echo(t),
                     reason,
                 }
             })?);
@@ -126,10 +126,10 @@ impl Rule {
     {
         let rule_type: RuleType = rule_type
             .parse()
-            .map_err(|_| RuleError::UnknownRuleType(crate::echo(rule_type)))?;
+            .map_err(|_| RuleError::UnknownRuleType(crate::text::echo(rule_type)))?;
         let operator: Operator = operator
             .parse()
-            .map_err(|_| RuleError::UnknownOperator(crate::echo(operator)))?;
+            .map_err(|_| RuleError::UnknownOperator(crate::text::echo(operator)))?;
         Rule::new(rule_type, operator, terms)
     }
 

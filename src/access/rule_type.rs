@@ -75,7 +75,7 @@ impl FromStr for Operator {
             .iter()
             .copied()
             .find(|op| op.as_str() == s)
-            .ok_or_else(|| UnknownOperator(crate::echo(s)))
+            .ok_or_else(|| UnknownOperator(crate::text::echo(s)))
     }
 }
 
@@ -251,7 +251,7 @@ impl FromStr for RuleType {
             .iter()
             .copied()
             .find(|t| t.as_str() == s)
-            .ok_or_else(|| UnknownRuleType(crate::echo(s)))
+            .ok_or_else(|| UnknownRuleType(crate::text::echo(s)))
     }
 }
 

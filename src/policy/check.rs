@@ -16,8 +16,8 @@ use crate::access::{
     AccessGroup, AccessGroupType, AccessPermissions, Asset, Change, Grant, GroupSet, Membership,
     Target,
 };
-use crate::action::{Action, ActionSpec, ObjectCheck};
-use crate::permission::Permissions;
+use crate::policy::action::{Action, ActionSpec, ObjectCheck};
+use crate::role::permission::Permissions;
 use crate::role::{Role, RoleError, RoleOperation, RolePatch};
 use crate::scope::{Scope, ScopeSet};
 use std::borrow::Cow;

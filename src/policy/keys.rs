@@ -93,9 +93,9 @@ impl Policy {
             .resolve(owner)
             .ok()
             .and_then(|r| r.role)
-            .map_or_else(String::new, |role| crate::echo(role.name()));
+            .map_or_else(String::new, |role| crate::text::echo(role.name()));
         Err(PolicyError::KeyScopes {
-            owner: crate::echo(owner.user_id().unwrap_or_default()),
+            owner: crate::text::echo(owner.user_id().unwrap_or_default()),
             role,
             excess,
         })

@@ -5,33 +5,42 @@
 //! - `mod.rs`: the policy, its builder, subjects and resources;
 //! - `check`: the decision rule across the three layers;
 //! - `decision`: decisions, denials and their explanations;
-//! - `extras`: effective permissions, `who_can`, the asset filter, target partitioning;
+//! - `effective`, `who_can`, `asset_filter`, `partition`: what the engine offers beyond
+//!   `check` (effective permissions, who reaches an asset, a per-row asset filter, scan
+//!   target partitioning);
 //! - `keys`: which scopes a user may put on a new API key;
 //! - `mutate`: role and access-group changes returning a new policy;
 //! - `wire` (feature `serde`): the policy file, requests, decisions as JSON.
 
+pub(crate) mod action;
+mod asset_filter;
 mod check;
 mod decision;
 mod directory;
-mod extras;
+mod effective;
 mod keys;
 mod mutate;
+mod partition;
 mod subject;
+mod who_can;
 #[cfg(feature = "serde")]
 mod wire;
 
+pub use asset_filter::AssetFilter;
 pub use decision::{Decision, Denial, Layer, ObjectGrant, TargetGrant};
 pub(crate) use directory::{Directory, DirectoryEntry};
 pub use directory::{DirectoryUser, User};
-pub use extras::{AllowedTarget, AssetFilter, Effective, Partition, Reach, SkippedTarget, WhoCan};
+pub use effective::Effective;
+pub use partition::{AllowedTarget, Partition, SkippedTarget};
 pub use subject::{OwnedSubject, Subject};
+pub use who_can::{Reach, WhoCan};
 #[cfg(feature = "serde")]
 pub use wire::{PolicyFileError, Problem, Request, RequestError};
 
 use crate::access::{
     AccessGroup, AccessGroups, AccessPermissions, Asset, GroupIndex, GroupSet, Target,
 };
-use crate::action::{Action, ActionSpec, BUILTIN_ACTIONS};
+use crate::policy::action::{Action, ActionSpec, BUILTIN_ACTIONS};
 use crate::role::{Role, RoleCatalog, RoleDraft, RoleError, RoleId, RolePatch};
 use crate::scope::ScopeSet;
 use std::sync::Arc;
@@ -422,12 +431,12 @@ impl PolicyBuilder {
         for user in &self.users {
             if roles.get(user.role).is_none() {
                 return Err(PolicyError::UnknownUserRole {
-                    user: crate::echo(&user.id),
+                    user: crate::text::echo(&user.id),
                     role: user.role,
                 });
             }
             if !seen.insert(user.id.as_str()) {
-                return Err(PolicyError::DuplicateUser(crate::echo(&user.id)));
+                return Err(PolicyError::DuplicateUser(crate::text::echo(&user.id)));
             }
         }
         let mut actions = BUILTIN_ACTIONS.to_vec();

@@ -5,7 +5,7 @@
 
 use super::{Policy, PolicyData, PolicyError, Resource, Subject, User};
 use crate::access::{AccessGroup, AccessGroups};
-use crate::action::Action;
+use crate::policy::action::Action;
 use crate::role::{Role, RoleCatalog, RoleDraft, RoleId, RolePatch};
 use std::sync::Arc;
 

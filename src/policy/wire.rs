@@ -92,7 +92,7 @@ impl FromElement for RoleRead {
 
 impl FromElement for UserWire {
     fn from_element(value: &Value) -> Result<UserWire, String> {
-        UserWire::deserialize(value).map_err(|error| crate::json_error(&error))
+        UserWire::deserialize(value).map_err(|error| crate::text::json_error(&error))
     }
 }
 
@@ -126,7 +126,7 @@ impl<'de> Deserialize<'de> for GroupElement {
         Ok(GroupElement(AccessGroup::deserialize(&value).map_err(
             |error| GroupFailure {
                 name: value.get("name").and_then(Value::as_str).map(str::to_owned),
-                error: crate::json_error(&error),
+                error: crate::text::json_error(&error),
             },
         )))
     }
@@ -154,7 +154,7 @@ fn role_object(value: &Value) -> &Value {
 fn syntax_problem(error: &serde_json::Error) -> Problem {
     Problem::at(
         format!("line {} column {}", error.line(), error.column()),
-        crate::json_error(error),
+        crate::text::json_error(error),
     )
 }
 
@@ -239,7 +239,7 @@ fn collect(
                 format!("access_groups[{i}]"),
                 format!(
                     "duplicate: access group name `{}` is already used by access_groups[{}] (names are case-insensitive)",
-                    crate::Cut(name),
+                    crate::text::Cut(name),
                     first.get()
                 ),
             )),
@@ -256,7 +256,7 @@ fn collect(
                 problems.push(Problem::at(
                     format!("access_groups[{i}]"),
                     AccessGroupError::AllAssetsWithType {
-                        group: crate::echo(group.name()),
+                        group: crate::text::echo(group.name()),
                         group_type: group.group_type(),
                     },
                 ));
@@ -513,7 +513,7 @@ impl Request {
     /// bad scope, role id, asset value or target, or more than one resource.
     pub fn from_json(text: &str) -> Result<Request, RequestError> {
         let wire: RequestWire =
-            serde_json::from_str(text).map_err(|e| RequestError(crate::json_error(&e)))?;
+            serde_json::from_str(text).map_err(|e| RequestError(crate::text::json_error(&e)))?;
         let r = wire.resource;
         let mut given: Vec<OwnedResource> = Vec::new();
         if let Some(asset) = r.asset {

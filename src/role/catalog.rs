@@ -13,7 +13,7 @@
 use super::builtin::{BUILTIN_ROLES, BuiltinRole};
 use super::visibility::{self, RoleQuery, RoleView};
 use super::{Role, RoleDraft, RoleFieldSet, RoleId, RolePatch};
-use crate::permission::Permissions;
+use crate::role::permission::Permissions;
 use std::fmt;
 
 /// Role names are 1–255 characters (our bound; the seeds give none).
@@ -172,7 +172,7 @@ impl RoleError {
     pub(crate) fn not_visible(role: &Role) -> RoleError {
         RoleError::NotVisible {
             id: role.id,
-            name: crate::echo(&role.name),
+            name: crate::text::echo(&role.name),
         }
     }
 
@@ -279,7 +279,7 @@ impl RoleCatalog {
             if role.permissions.contains(Permissions::MANAGE_APP) {
                 return Err(RoleError::ManageAppHolder {
                     id: role.id,
-                    name: crate::echo(&role.name),
+                    name: crate::text::echo(&role.name),
                 });
             }
             roles.push(role);
@@ -398,7 +398,7 @@ impl RoleCatalog {
         } else {
             Err(RoleError::Forbidden {
                 requester,
-                requester_name: crate::echo(&role.name),
+                requester_name: crate::text::echo(&role.name),
                 operation,
             })
         }
@@ -416,7 +416,7 @@ impl RoleCatalog {
         } else {
             Err(RoleError::Escalation {
                 requester: requester.id,
-                requester_name: crate::echo(&requester.name),
+                requester_name: crate::text::echo(&requester.name),
                 operation,
                 excess,
             })
@@ -430,14 +430,14 @@ impl RoleCatalog {
             return Err(RoleError::MissingName);
         }
         if name.chars().count() > MAX_ROLE_NAME_CHARS {
-            return Err(RoleError::NameTooLong(crate::echo(name)));
+            return Err(RoleError::NameTooLong(crate::text::echo(name)));
         }
         let taken = self
             .roles
             .iter()
             .any(|role| Some(role.id) != except && same_lowercase(&role.name, name));
         if taken {
-            return Err(RoleError::DuplicateName(crate::echo(name)));
+            return Err(RoleError::DuplicateName(crate::text::echo(name)));
         }
         Ok(())
     }

@@ -11,6 +11,7 @@
 
 mod builtin;
 mod catalog;
+pub(crate) mod permission;
 mod visibility;
 #[cfg(feature = "serde")]
 mod wire;
@@ -20,7 +21,7 @@ pub use visibility::{RoleFieldSet, RoleQuery, RoleView};
 #[cfg(feature = "serde")]
 pub use wire::{ApiError, Envelope, RoleJsonError, RoleRead};
 
-use crate::permission::{PERMISSION_FIELDS, Permissions, ScanLevel};
+use crate::role::permission::{PERMISSION_FIELDS, Permissions, ScanLevel};
 use std::fmt;
 use std::str::FromStr;
 
@@ -96,7 +97,7 @@ impl FromStr for RoleId {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         parse_digits(text)
             .map(RoleId)
-            .ok_or_else(|| RoleIdError(crate::echo(text)))
+            .ok_or_else(|| RoleIdError(crate::text::echo(text)))
     }
 }
 

@@ -10,7 +10,7 @@
 //! - organization users (everyone but the Administrator) cannot see the Administrator role.
 
 use super::{Role, RoleError};
-use crate::permission::{PERMISSION_FIELDS, Permissions};
+use crate::role::permission::{PERMISSION_FIELDS, Permissions};
 use std::fmt;
 
 /// The fields that are not permissions, by their bit in [`RoleFieldSet`]; the permission
@@ -75,7 +75,7 @@ impl RoleFieldSet {
         for name in text.split(',') {
             let bit = (0..=ORGANIZATION_COUNTS_BIT)
                 .find(|bit| field_name(*bit) == Some(name))
-                .ok_or_else(|| RoleError::UnknownField(crate::echo(name)))?;
+                .ok_or_else(|| RoleError::UnknownField(crate::text::echo(name)))?;
             set.0 |= 1 << bit;
         }
         Ok(set)

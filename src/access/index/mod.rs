@@ -225,7 +225,7 @@ impl<'a> Raw<'a> {
 }
 
 /// The containment structures over a universe of group positions: what [`GroupIndex`]
-/// and [`AssetFilter`] share.
+/// and [`GroupFilter`] share.
 #[derive(Debug)]
 struct Core {
     pool: Pool,
@@ -403,7 +403,7 @@ impl Ordinals {
 /// - the first of a set of groups containing an asset or a scan target, and why
 ///   ([`GroupIndex::first_containing`], [`GroupIndex::first_containing_target`]);
 /// - every group containing an asset ([`GroupIndex::containing`], for `who_can`);
-/// - an [`AssetFilter`] compiled for one subject, for list endpoints.
+/// - an [`GroupFilter`] compiled for one subject, for list endpoints.
 ///
 /// Every key an asset value can reach (an elementary IP interval, an exact value, a
 /// pattern piece) leads to the interned set of groups holding it; a lookup is a binary
@@ -892,7 +892,7 @@ impl GroupIndex {
             .collect()
     }
 
-    /// An [`AssetFilter`] for the subject granted `granting` (usually
+    /// A [`GroupFilter`] for the subject granted `granting` (usually
     /// [`GroupIndex::granting`] for one user and permission): it tells whether any of
     /// those groups contains an asset, for list endpoints. Building it costs one pass over
     /// the index's keys; it keeps only the keys of the granted groups, so a row costs a
@@ -915,7 +915,7 @@ impl GroupIndex {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn filter(&self, granting: &GroupSet) -> AssetFilter {
+    pub fn filter(&self, granting: &GroupSet) -> GroupFilter {
         let everything = self
             .all_assets
             .iter()
@@ -925,7 +925,7 @@ impl GroupIndex {
         } else {
             Some(Arc::new(self.core.restricted(granting)))
         };
-        AssetFilter { everything, core }
+        GroupFilter { everything, core }
     }
 }
 
@@ -1021,12 +1021,12 @@ impl Offer for AnyKey {
 /// Allocation-free. Owned, `Send + Sync`, cheap to clone: build it once per subject and
 /// permission and keep it as long as the policy.
 #[derive(Debug, Clone)]
-pub struct AssetFilter {
+pub struct GroupFilter {
     everything: bool,
     core: Option<Arc<Core>>,
 }
 
-impl AssetFilter {
+impl GroupFilter {
     /// Whether a granted group contains `asset` (exactly:
     /// `first_containing(asset, granting).is_some()`).
     #[must_use]

@@ -7,8 +7,8 @@
 //! policy returns for its name ([`Policy::action`](crate::Policy::action)).
 
 use crate::access::{AccessPermissions, Change};
-use crate::permission::Permissions;
 use crate::role::RoleOperation;
+use crate::role::permission::Permissions;
 use crate::scope::{Scope, ScopeSet};
 use std::borrow::Cow;
 use std::fmt;

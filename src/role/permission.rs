@@ -382,7 +382,7 @@ impl FromStr for Permissions {
                 }
                 (FieldKind::Flag, Some(_)) => None,
             })
-            .ok_or_else(|| RoleError::UnknownPermission(crate::echo(name)))
+            .ok_or_else(|| RoleError::UnknownPermission(crate::text::echo(name)))
     }
 }
 
