@@ -16,7 +16,7 @@
 //! (unknown subcommand or flag, a flag without its value) is reported on standard error
 //! with the usage; it and an unreadable file exit 2.
 
-use scangate::{Decision, Policy, Request};
+use scangate::{Decision, Policy, policy::Request};
 use serde::Serialize;
 use std::io::{Read, Write};
 use std::process::ExitCode;

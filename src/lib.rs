@@ -5,31 +5,23 @@
 pub mod access;
 #[cfg(feature = "serde")]
 mod json;
-mod policy;
-mod role;
-mod scope;
+pub mod policy;
+pub mod role;
+pub mod scope;
 mod text;
 
-pub use access::{
-    AccessGroup, AccessGroupError, AccessGroupType, AccessGroups, AccessPermissions, Asset, Grant,
-    Membership, Operator, Principal, PrincipalKind, ReferenceMatcher, Rule, RuleType, Target, Term,
-};
-pub use policy::action::{Action, ActionSpec, ObjectCheck};
-pub use policy::{
-    AllowedTarget, AssetFilter, Decision, Denial, DirectoryUser, Effective, Layer, ObjectGrant,
-    OwnedSubject, Partition, Policy, PolicyBuilder, PolicyError, Reach, Resource, SkippedTarget,
-    Subject, TargetGrant, User, WhoCan,
-};
-#[cfg(feature = "serde")]
-pub use policy::{PolicyFileError, Problem, Request, RequestError};
-pub use role::permission::{Permissions, ScanLevel};
-#[cfg(feature = "serde")]
-pub use role::{ApiError, Envelope, RoleJsonError, RoleRead};
-pub use role::{
-    OrganizationCount, Role, RoleCatalog, RoleCreator, RoleDraft, RoleError, RoleFieldSet, RoleId,
-    RoleIdError, RoleOperation, RolePatch, RoleQuery, RoleView,
-};
-pub use scope::{Scope, ScopeError, ScopeErrorKind, ScopeSet};
+pub use access::asset::{Asset, Target};
+pub use access::group::AccessGroup;
+pub use access::validate::AccessGroupError;
+pub use policy::action::Action;
+pub use policy::decision::{Decision, Denial};
+pub use policy::directory::User;
+pub use policy::engine::{Policy, PolicyBuilder, PolicyError, Resource};
+pub use policy::subject::Subject;
+pub use role::catalog::RoleError;
+pub use role::definition::{Role, RoleId};
+pub use role::permission::Permissions;
+pub use scope::scopes::{Scope, ScopeError, ScopeSet};
 
 /// The examples of `docs/guide.md`, compiled and run as doctests.
 #[cfg(all(doctest, feature = "serde"))]

@@ -9,10 +9,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use scangate::access::{
-    AccessGroup, AccessGroupError, AccessGroupList, AccessGroupType, AccessGroups,
-    AccessPermissions, ApiErrorBody, Asset, Grant, Membership, Operator, Principal, PrincipalKind,
-    ReferenceMatcher, RuleType,
+use scangate::{
+    AccessGroup, AccessGroupError, Asset,
+    access::{
+        AccessGroupList, AccessGroupType, AccessGroups, AccessPermissions, ApiErrorBody, Grant,
+        Membership, Operator, Principal, PrincipalKind, ReferenceMatcher, RuleType,
+    },
 };
 use serde_json::Value;
 

@@ -6,10 +6,12 @@
     clippy::indexing_slicing
 )] // tests may panic
 
-use scangate::access::{
-    AccessGroup, AccessGroupError, AccessGroupType, AccessGroups, AccessPermissions, AllAssetsPart,
-    MAX_ACCESS_GROUPS, MAX_RULES_PER_GROUP, MAX_TERMS_PER_RULE, Principal, PrincipalKind, Rule,
-    TermError,
+use scangate::{
+    AccessGroup, AccessGroupError,
+    access::{
+        AccessGroupType, AccessGroups, AccessPermissions, AllAssetsPart, MAX_ACCESS_GROUPS,
+        MAX_RULES_PER_GROUP, MAX_TERMS_PER_RULE, Principal, PrincipalKind, Rule, TermError,
+    },
 };
 
 fn draft(name: &str, id: &str) -> AccessGroup {

@@ -15,9 +15,12 @@
 mod support;
 
 use proptest::prelude::*;
-use scangate::access::{
-    AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Asset, GroupIndex, GroupSet,
-    Membership, ReferenceMatcher, Rule, RuleType, Target,
+use scangate::{
+    AccessGroup, Asset, Target,
+    access::{
+        AccessGroupType, AccessGroups, AccessPermissions, GroupIndex, GroupSet, Membership,
+        ReferenceMatcher, Rule, RuleType,
+    },
 };
 use support::values::{
     GroupMix, asset, group, match_group, overlapping_asset, overlapping_group, subject, target,

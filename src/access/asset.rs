@@ -42,7 +42,7 @@ impl From<UnknownRuleType> for AssetError {
 /// # Examples
 ///
 /// ```
-/// use scangate::{Asset, RuleType};
+/// use scangate::{Asset, access::RuleType};
 /// let asset = Asset::new()
 ///     .with("ipv4", "10.1.2.3")?
 ///     .with("ipv4", "192.168.0.7")?
@@ -125,7 +125,7 @@ impl Asset {
     /// # Examples
     ///
     /// ```
-    /// use scangate::{Asset, RuleType, Target};
+    /// use scangate::{Asset, Target, access::RuleType};
     /// let t: Target = "db01.corp".parse().unwrap();
     /// let a = Asset::from_target(&t);
     /// assert_eq!(a.values(RuleType::Hostname), a.values(RuleType::Fqdn));

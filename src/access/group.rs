@@ -122,12 +122,12 @@ pub enum Grant<'a> {
 ///
 /// Building a group (or reading one from JSON) accepts it as it is, with typed rules;
 /// the create/edit limits are checked by [`AccessGroup::validate`] and by
-/// [`AccessGroups`](crate::AccessGroups).
+/// [`AccessGroups`](crate::access::AccessGroups).
 ///
 /// # Examples
 ///
 /// ```
-/// use scangate::{AccessGroup, AccessGroupType, AccessPermissions, Principal, Rule};
+/// use scangate::{AccessGroup, access::{AccessGroupType, AccessPermissions, Principal, Rule}};
 /// let g = AccessGroup::new("Web servers", AccessGroupType::ManageAssets)
 ///     .with_id("g1")
 ///     .with_rule(Rule::parse("fqdn", "ends", [".web.example.com"])?)
@@ -318,7 +318,7 @@ impl AccessGroup {
     /// # Examples
     ///
     /// ```
-    /// use scangate::{AccessGroup, AccessGroupType, AccessPermissions, Grant, Principal};
+    /// use scangate::{AccessGroup, access::{AccessGroupType, AccessPermissions, Grant, Principal}};
     /// let g = AccessGroup::new("g", AccessGroupType::ManageAssets)
     ///     .with_principal(Principal::all_users(AccessPermissions::empty()))
     ///     .with_principal(Principal::group("ops", AccessPermissions::CAN_SCAN));
@@ -357,7 +357,7 @@ impl AccessGroup {
     /// # Examples
     ///
     /// ```
-    /// use scangate::{AccessGroup, AccessGroupType, AccessPermissions, Principal};
+    /// use scangate::{AccessGroup, access::{AccessGroupType, AccessPermissions, Principal}};
     /// let g = AccessGroup::new("g", AccessGroupType::ScanTargets)
     ///     .with_principal(Principal::user("alice", AccessPermissions::CAN_VIEW))
     ///     .with_principal(Principal::group("ops", AccessPermissions::CAN_SCAN));

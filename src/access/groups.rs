@@ -20,7 +20,7 @@ use super::validate::{AccessGroupError, AllAssetsPart, Change, MAX_ACCESS_GROUPS
 /// # Examples
 ///
 /// ```
-/// use scangate::{AccessGroup, AccessGroupType, AccessGroups, Rule};
+/// use scangate::{AccessGroup, access::{AccessGroups, AccessGroupType, Rule}};
 /// let groups = AccessGroups::from_server([AccessGroup::all_assets_group("aa")]);
 /// let draft = AccessGroup::new("Lab", AccessGroupType::ManageAssets)
 ///     .with_id("g1")
@@ -272,7 +272,7 @@ impl AccessGroups {
     /// # Examples
     ///
     /// ```
-    /// use scangate::{AccessGroup, AccessGroupType, AccessGroups};
+    /// use scangate::{AccessGroup, access::{AccessGroups, AccessGroupType}};
     /// let groups = AccessGroups::from_server([
     ///     AccessGroup::new("Lab", AccessGroupType::ScanTargets).with_id("g1"),
     /// ]);

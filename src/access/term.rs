@@ -40,7 +40,7 @@ impl ValueKind {
     ///
     /// ```
     /// use scangate::access::{Term, TermError, ValueKind};
-    /// use scangate::{Operator, RuleType};
+    /// use scangate::access::{Operator, RuleType};
     /// assert_eq!(ValueKind::Name.max_chars(), 253);
     /// assert_eq!(ValueKind::TextNoCase.max_chars(), 1024);
     /// let long = "a".repeat(1025);

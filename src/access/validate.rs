@@ -338,7 +338,7 @@ impl RuleError {
     /// # Examples
     ///
     /// ```
-    /// use scangate::Rule;
+    /// use scangate::access::Rule;
     /// let e = Rule::parse("ipv4", "eq", ["10.0.0.0/33"]).unwrap_err().in_group("Lab", 2);
     /// assert_eq!(e.to_string(), "access group `Lab` rule 2 term 0 `10.0.0.0/33`: cidr prefix /33 is over 32");
     /// ```
@@ -435,7 +435,7 @@ impl AccessGroup {
     /// # Examples
     ///
     /// ```
-    /// use scangate::{AccessGroup, AccessGroupType, Rule};
+    /// use scangate::{AccessGroup, access::{AccessGroupType, Rule}};
     /// let g = AccessGroup::new("Lab", AccessGroupType::ManageAssets)
     ///     .with_rule(Rule::parse("ipv4", "eq", [] as [&str; 0])?);
     /// assert_eq!(g.validate().unwrap_err().to_string(), "access group `Lab` rule 0 has an empty term list");

@@ -39,13 +39,13 @@ pub enum ObjectCheck {
     /// Reading a role: the role must be visible to the requester (applies when a role is
     /// given).
     ReadRole,
-    /// Creating, editing or deleting a role: the role rules of [`RoleCatalog`](crate::RoleCatalog).
+    /// Creating, editing or deleting a role: the role rules of [`RoleCatalog`](crate::role::RoleCatalog).
     ChangeRole(RoleOperation),
     /// Reading an access group: the Administrator reads all; others the groups that name
     /// them (applies when a group is given).
     ReadAccessGroup,
     /// Creating, editing or deleting an access group: the limits and codes of
-    /// [`AccessGroups`](crate::AccessGroups).
+    /// [`AccessGroups`](crate::access::AccessGroups).
     ChangeAccessGroup(Change),
 }
 
@@ -54,7 +54,7 @@ pub enum ObjectCheck {
 /// An action that names no scope is not available to API keys.
 ///
 /// ```
-/// use scangate::{ActionSpec, ObjectCheck, Permissions, Scope, ScopeSet};
+/// use scangate::{Permissions, Scope, ScopeSet, policy::{ActionSpec, ObjectCheck}};
 /// let export = ActionSpec::new("report.export")
 ///     .with_scopes(ScopeSet::of(&[Scope::ScansRead]))
 ///     .with_permissions(Permissions::SHARE_OBJECTS);

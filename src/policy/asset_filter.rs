@@ -8,10 +8,10 @@ use crate::policy::action::{Action, ObjectCheck};
 
 /// An asset filter compiled for one subject and one asset action: layers 1 and 2 and the
 /// subject's access groups are worked out once, so each row costs only the membership
-/// test. It decides exactly as [`Policy::is_allowed`] with [`Resource::Asset`].
+/// test. It decides exactly as [`Policy::is_allowed`] with [`Resource::Asset`](crate::Resource::Asset).
 ///
 /// ```
-/// use scangate::{AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Action, Asset, Policy, Principal, RoleId, Rule, Subject, User};
+/// use scangate::{AccessGroup, Action, Asset, Policy, RoleId, Subject, User, access::{AccessGroups, AccessGroupType, AccessPermissions, Principal, Rule}};
 ///
 /// let web = AccessGroup::new("Web", AccessGroupType::ManageAssets)
 ///     .with_id("g1")

@@ -31,7 +31,7 @@ impl Policy {
     /// asset records and are left out.
     ///
     /// ```
-    /// use scangate::{AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Asset, Policy, Principal, Reach, Rule};
+    /// use scangate::{AccessGroup, Asset, Policy, access::{AccessGroups, AccessGroupType, AccessPermissions, Principal, Rule}, policy::Reach};
     /// let g = AccessGroup::new("Lab", AccessGroupType::ManageAssets)
     ///     .with_rule(Rule::parse("ipv4", "eq", ["10.0.0.0/8"]).unwrap())
     ///     .with_principal(Principal::user("alice", AccessPermissions::CAN_VIEW))

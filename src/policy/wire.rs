@@ -7,7 +7,8 @@
 //! - a decision as a JSON explanation.
 
 use super::decision::{Decision, Denial, ObjectGrant, TargetGrant, requirement_names};
-use super::{Policy, PolicyBuilder, PolicyError, Resource, Subject, User};
+use super::engine::PolicyBuilder;
+use super::{Policy, PolicyError, Resource, Subject, User};
 use crate::access::{
     AccessGroup, AccessGroupError, AccessGroupType, AccessGroups, Asset, Grant, MAX_ACCESS_GROUPS,
     Membership, StreamedGroup, Target,
@@ -328,7 +329,7 @@ impl Policy {
     /// assert!(policy.roles().get(RoleId::AUDITOR).is_none());
     /// let error = Policy::from_json(r#"{"users": [{"id": "ann", "role": "7"}], "deleted_builtin_roles": ["7"]}"#).unwrap_err();
     /// assert_eq!(error.to_string(), "invalid policy: users (`ann`): user `ann` has role `7`, which does not exist");
-    /// # Ok::<(), scangate::PolicyFileError>(())
+    /// # Ok::<(), scangate::policy::PolicyFileError>(())
     /// ```
     ///
     /// # Errors
@@ -342,7 +343,7 @@ impl Policy {
     ///     "users": [{"id": "tia", "role": "1000001"}]
     /// }"#)?;
     /// assert!(policy.is_allowed(&Subject::user("tia"), Action::TICKET_CREATE, Resource::None));
-    /// # Ok::<(), scangate::PolicyFileError>(())
+    /// # Ok::<(), scangate::policy::PolicyFileError>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Policy, PolicyFileError> {
         let read = read_file(text).map_err(PolicyFileError)?;
@@ -488,11 +489,11 @@ enum OwnedResource {
 /// must not silently turn into "no resource".
 ///
 /// ```
-/// use scangate::{Policy, Request};
+/// use scangate::{Policy, policy::Request};
 /// let request = Request::from_json(r#"{"subject": {"scopes": ["scans:read"]}, "action": "scan.read"}"#)?;
 /// assert!(Policy::default().check_request(&request).is_allowed());
 /// assert!(Request::from_json(r#"{"subject": {}, "action": "scan.read", "resource": {"asets": {}}}"#).is_err());
-/// # Ok::<(), scangate::RequestError>(())
+/// # Ok::<(), scangate::policy::RequestError>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct Request {

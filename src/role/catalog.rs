@@ -229,7 +229,7 @@ impl RoleError {
 /// policy file carry it (docs/semantics.md, "Layer 2", changes).
 ///
 /// ```
-/// use scangate::{Permissions, RoleCatalog, RoleDraft, RoleId};
+/// use scangate::{Permissions, RoleId, role::{RoleCatalog, RoleDraft}};
 ///
 /// let catalog = RoleCatalog::builtin();
 /// // A Security Manager may create a role within their own permissions...
@@ -307,7 +307,7 @@ impl RoleCatalog {
     /// which cannot be deleted.
     ///
     /// ```
-    /// use scangate::{RoleCatalog, RoleId};
+    /// use scangate::{RoleId, role::RoleCatalog};
     /// let catalog = RoleCatalog::builtin().without_builtins([RoleId::AUDITOR])?;
     /// assert!(catalog.get(RoleId::AUDITOR).is_none());
     /// assert_eq!(catalog.deleted_builtins().collect::<Vec<_>>(), [RoleId::AUDITOR]);
@@ -336,7 +336,7 @@ impl RoleCatalog {
     /// The built-in roles this catalog lacks because they were deleted, by id.
     ///
     /// ```
-    /// use scangate::RoleCatalog;
+    /// use scangate::role::RoleCatalog;
     /// assert_eq!(RoleCatalog::builtin().deleted_builtins().count(), 0);
     /// ```
     pub fn deleted_builtins(&self) -> impl Iterator<Item = RoleId> + '_ {
@@ -561,7 +561,7 @@ impl RoleCatalog {
     /// [`RoleError::Escalation`] when the role holds permissions the requester lacks.
     ///
     /// ```
-    /// use scangate::{RoleCatalog, RoleId};
+    /// use scangate::{RoleId, role::RoleCatalog};
     /// let catalog = RoleCatalog::builtin();
     /// let users = [("ann", RoleId::AUDITOR), ("bob", RoleId::EXECUTIVE)];
     /// let (catalog, moved) = catalog.delete(RoleId::ADMINISTRATOR, RoleId::AUDITOR, users).unwrap();
@@ -622,7 +622,7 @@ impl RoleCatalog {
     /// [`RoleError::UnknownRole`], [`RoleError::NotVisible`], [`RoleError::Escalation`].
     ///
     /// ```
-    /// use scangate::{RoleCatalog, RoleId};
+    /// use scangate::{RoleId, role::RoleCatalog};
     /// let catalog = RoleCatalog::builtin();
     /// assert!(catalog.check_delegable(RoleId::SECURITY_MANAGER, RoleId::AUDITOR).is_ok());
     /// assert!(catalog.check_delegable(RoleId::AUDITOR, RoleId::SECURITY_MANAGER).is_err());
@@ -655,7 +655,7 @@ impl RoleCatalog {
     /// [`RoleError::NotVisible`] for the Administrator role asked by anyone else.
     ///
     /// ```
-    /// use scangate::{RoleCatalog, RoleId, RoleQuery};
+    /// use scangate::{RoleId, role::{RoleCatalog, RoleQuery}};
     /// let catalog = RoleCatalog::builtin();
     /// let view = catalog.view(RoleId::AUDITOR, RoleId::SECURITY_MANAGER, &RoleQuery::new()).unwrap();
     /// assert_eq!(view.shown().to_string(), "id,name,description");

@@ -26,7 +26,7 @@ macro_rules! permission_table {
             /// let analyst = Permissions::SCAN_FULL | Permissions::CREATE_TICKETS;
             /// assert!(analyst.contains(Permissions::SCAN));
             /// assert!(!analyst.contains(Permissions::MANAGE_ROLES));
-            /// assert_eq!(analyst.scan_level(), scangate::ScanLevel::Full);
+            /// assert_eq!(analyst.scan_level(), scangate::role::ScanLevel::Full);
             /// ```
             #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
             pub struct Permissions: u64 {
@@ -165,7 +165,7 @@ pub(crate) enum WireValue<'a> {
 /// The three values of `permScan`.
 ///
 /// ```
-/// use scangate::{Permissions, ScanLevel};
+/// use scangate::{Permissions, role::ScanLevel};
 /// assert_eq!(ScanLevel::Policy.permissions(), Permissions::SCAN);
 /// assert_eq!(ScanLevel::parse("full"), Some(ScanLevel::Full));
 /// assert_eq!(ScanLevel::parse("Full"), None);

@@ -43,7 +43,7 @@ fn field_name(bit: usize) -> Option<&'static str> {
 /// A set of role fields, as the `fields` query parameter names them.
 ///
 /// ```
-/// use scangate::RoleFieldSet;
+/// use scangate::role::RoleFieldSet;
 /// let fields = RoleFieldSet::parse("name,permScan").unwrap();
 /// assert!(fields.contains("id")); // id always comes back
 /// assert!(fields.contains("permScan"));
@@ -174,7 +174,7 @@ impl fmt::Debug for RoleFieldSet {
 /// The query parameters of `GET /role` and `GET /role/{id}`.
 ///
 /// ```
-/// use scangate::RoleQuery;
+/// use scangate::role::RoleQuery;
 /// let query = RoleQuery::new().with_fields("name,permScan").unwrap().subset();
 /// assert!(query.is_subset());
 /// ```

@@ -265,7 +265,7 @@ impl RoleDraft {
     /// [`RoleJsonError`] for invalid JSON, a missing `name`, or a bad value.
     ///
     /// ```
-    /// use scangate::{Permissions, RoleDraft};
+    /// use scangate::{Permissions, role::RoleDraft};
     /// let draft = RoleDraft::from_json(r#"{"name": "Example", "permShareObjects": "true"}"#).unwrap();
     /// assert_eq!(draft.value.permissions, Permissions::SHARE_OBJECTS);
     /// ```
@@ -291,7 +291,7 @@ impl RolePatch {
     /// [`RoleJsonError`] for invalid JSON or a bad value.
     ///
     /// ```
-    /// use scangate::RolePatch;
+    /// use scangate::role::RolePatch;
     /// let patch = RolePatch::from_json(r#"{"name": "Updated Role"}"#).unwrap().value;
     /// assert_eq!(patch, RolePatch::new().rename("Updated Role"));
     /// ```
@@ -472,7 +472,7 @@ impl<'de> Deserialize<'de> for RolePatch {
 /// `{type, response, error_code, error_msg, warnings, timestamp}`.
 ///
 /// ```
-/// use scangate::{Envelope, Role};
+/// use scangate::{Role, role::Envelope};
 /// let text = r#"{"type": "regular", "response": {"id": "5", "name": "Executive"},
 ///                "error_code": 0, "error_msg": "", "warnings": [], "timestamp": 1445013119}"#;
 /// let envelope: Envelope<Role> = serde_json::from_str(text).unwrap();

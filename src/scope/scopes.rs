@@ -1,9 +1,4 @@
-//! Layer 1: organization API-key scopes (seed 000) and their implications.
-//!
-//! [`SCOPE_TABLE`](self) below is the single source of truth: the enum, the wire spelling,
-//! the seed's description and the catalogue order all come from it. Adding a scope is one
-//! line there; the implication table [`IMPLICATIONS`] is the only other place scopes are
-//! related to each other.
+//! The scope table, [`ScopeSet`] and the scope errors.
 
 use std::fmt;
 use std::str::FromStr;
