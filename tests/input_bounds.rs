@@ -10,6 +10,7 @@
     clippy::panic
 )] // tests may panic
 
+use scangate::access::Requester;
 use scangate::{
     AccessGroup, Asset, Target,
     access::{AccessGroupType, AccessGroups, Rule, RuleType},
@@ -467,7 +468,11 @@ fn create_and_edit_name_the_group_rule_and_term() {
     let group = AccessGroup::new("Web", AccessGroupType::ManageAssets)
         .with_id("web")
         .with_rule(Rule::parse("fqdn", "eq", [name_253()]).unwrap());
-    assert!(AccessGroups::new().create(true, group).is_ok());
+    assert!(
+        AccessGroups::new()
+            .create(Requester::Administrator, group)
+            .is_ok()
+    );
 }
 
 #[cfg(feature = "serde")]

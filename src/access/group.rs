@@ -259,7 +259,7 @@ impl AccessGroup {
         self.group_type
     }
 
-    /// `all_assets`: the group contains every asset.
+    /// `all_assets`: the group contains every asset (it is the All Assets group).
     #[must_use]
     pub fn all_assets(&self) -> bool {
         self.all_assets
@@ -293,12 +293,6 @@ impl AccessGroup {
     #[must_use]
     pub fn metadata(&self) -> &Metadata {
         &self.metadata
-    }
-
-    /// Whether this is the All Assets group (`all_assets: true`).
-    #[must_use]
-    pub fn is_all_assets_group(&self) -> bool {
-        self.all_assets
     }
 
     /// Which fact of this group grants user `user` (a member of the user groups

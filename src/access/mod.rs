@@ -38,7 +38,7 @@ pub(crate) use asset::{Asset, Target};
 pub use asset::{AssetError, TargetError};
 pub(crate) use group::AccessGroup;
 pub use group::{AccessGroupType, Grant, Metadata, UnknownAccessGroupType};
-pub use groups::AccessGroups;
+pub use groups::{AccessGroups, Requester};
 pub use index::{GroupFilter, GroupIndex, GroupSet};
 pub use membership::Membership;
 pub use principal::{AccessPermissions, NIL_UUID, Principal, PrincipalKind, UnknownPermission};

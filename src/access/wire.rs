@@ -525,7 +525,7 @@ impl Serialize for Target {
 ///     r#"{"access_groups": [{"id": "a", "name": "All Assets", "all_assets": true}],
 ///         "pagination": {"offset": 0, "limit": 50, "total": 1}}"#,
 /// )?;
-/// assert!(list.access_groups[0].is_all_assets_group());
+/// assert!(list.access_groups[0].all_assets());
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

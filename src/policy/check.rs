@@ -14,7 +14,7 @@ use super::decision::{Decision, Denial, ObjectGrant, TargetGrant};
 use super::{DirectoryEntry, Policy, Resource, Subject};
 use crate::access::{
     AccessGroup, AccessGroupType, AccessPermissions, Asset, Change, Grant, GroupSet, Membership,
-    Target,
+    Requester, Target,
 };
 use crate::policy::action::{Action, ActionSpec, ObjectCheck};
 use crate::role::permission::Permissions;
@@ -640,7 +640,7 @@ impl Policy {
         change: Change,
         resource: Resource<'a>,
     ) -> Result<Option<ObjectGrant<'a>>, Denial<'a>> {
-        let admin = resolved.role.is_some_and(Role::is_administrator);
+        let admin = Requester::of_role(resolved.role);
         let groups = &self.data.groups;
         // The rules are checked against the groups as they are; the change is not made
         // (docs/semantics.md, "Checking a change").
