@@ -1,5 +1,6 @@
-//! The action catalogue (SPEC §5): one table mapping each action to the scopes it requires
-//! (all of), the role permissions it requires (all of) and its object check.
+//! The action catalogue (`docs/semantics.md`, "The engine", the catalogue): one table mapping
+//! each action to the scopes it requires (all of), the role permissions it requires (all of)
+//! and its object check.
 //!
 //! Hosts add their own actions with [`ActionSpec`] and
 //! [`PolicyBuilder::action`](crate::PolicyBuilder::action); a built-in action is named by an

@@ -1,5 +1,5 @@
-//! The decision rule (SPEC §1): every layer that applies must allow; a layer that does not
-//! apply is skipped; anything not allowed is denied.
+//! The decision rule (`docs/semantics.md`, "The engine"): every layer that applies must allow;
+//! a layer that does not apply is skipped; anything not allowed is denied.
 //!
 //! 1. the action must be in the catalogue, and the subject must resolve (a directory user,
 //!    or a role given inline, or an API key);

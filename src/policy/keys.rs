@@ -1,5 +1,6 @@
-//! API-key creation (SPEC §2): a user may give a key only the scopes their own role could
-//! exercise; asking for more is an error naming the excess.
+//! API-key creation (`docs/semantics.md`, "The engine", creating API keys): a user may give a
+//! key only the scopes their own role could exercise; asking for more is an error naming the
+//! excess.
 
 use super::decision::Denial;
 use super::{Policy, PolicyError, Subject};

@@ -1,7 +1,7 @@
-//! Role and access-group changes (SPEC §6): each is checked like the matching action
-//! (layers 1 and 2 for the subject), then validated by the role or access-group rules, and
-//! returns a new [`Policy`] or the precise error. A rejected change leaves the old policy
-//! untouched; an accepted one shares everything it did not change.
+//! Role and access-group changes (`docs/semantics.md`, "The engine"): each is checked like the
+//! matching action (layers 1 and 2 for the subject), then validated by the role or access-group
+//! rules, and returns a new [`Policy`] or the precise error. A rejected change leaves the old
+//! policy untouched; an accepted one shares everything it did not change.
 
 use super::{Policy, PolicyData, PolicyError, Resource, Subject, User};
 use crate::access::{AccessGroup, AccessGroups, Requester};

@@ -1,4 +1,5 @@
-//! The engine's JSON (feature `serde`), reusing the real wire formats (SPEC §7):
+//! The engine's JSON (feature `serde`), reusing the real wire formats (`docs/semantics.md`,
+//! "The engine", files and requests):
 //!
 //! - the policy file / snapshot: `{"roles": [Tenable role objects], "access_groups":
 //!   [Tenable access-group objects, v1 or v2], "users": [{"id", "role", "groups"}],
@@ -482,7 +483,7 @@ enum OwnedResource {
     AccessGroupDraft(Box<AccessGroup>),
 }
 
-/// One request in the command-line format (SPEC §7), read from JSON:
+/// One request in the command-line format (`docs/semantics.md`, "The engine", files and requests), read from JSON:
 /// `{"subject": {"user", "role", "groups", "scopes"}, "action": "...", "resource": {one of
 /// "asset", "targets", "role", "role_draft", "role" + "role_patch", "group",
 /// "access_group", "access_group_draft"}}`. Unknown keys are errors: a misspelt resource

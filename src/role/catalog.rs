@@ -1,7 +1,7 @@
 //! The set of roles a deployment has, and the rules for changing and reading it.
 //!
 //! Every change returns a new catalog or a precise error; a rejected change leaves the old
-//! catalog untouched. The rules (seeds 001, 002 and SPEC §3):
+//! catalog untouched. The rules (`docs/semantics.md`, "Layer 2", changes):
 //! - only the Administrator and requesters whose role has `permManageRoles` may create, edit
 //!   or delete roles;
 //! - no role may be created or edited to hold `permManageApp`;

@@ -1,10 +1,10 @@
-//! Layer 2: Tenable Security Center roles (seeds 001, 002).
+//! Layer 2: Tenable Security Center roles (`docs/semantics.md`, "Layer 2").
 //!
 //! - [`Role`] is one role with its [`Permissions`](crate::Permissions); [`RoleDraft`] (POST) and [`RolePatch`]
 //!   (PATCH) are the two change requests.
 //! - `builtin` holds the one table of built-in roles.
 //! - `definition` holds [`Role`], [`RoleId`], [`RoleDraft`] and [`RolePatch`].
-//! - `permission` holds [`Permissions`](crate::Permissions) and [`ScanLevel`] (seed 002).
+//! - `permission` holds [`Permissions`](crate::Permissions) and [`ScanLevel`].
 //! - `catalog` holds [`RoleCatalog`]: the built-in plus custom roles, and the rules for
 //!   creating, editing, deleting, assigning and listing them.
 //! - `visibility` computes what `GET /role` returns to a requester (`fields`, who may see

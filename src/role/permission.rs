@@ -1,4 +1,4 @@
-//! Layer 2: Tenable Security Center role permissions as one bitset (seeds 001, 002).
+//! Layer 2: Tenable Security Center role permissions as one bitset (`docs/semantics.md`, "Layer 2").
 //!
 //! The `permission_table!` invocation below is the single source of truth for the 30
 //! permission fields: their order (the seeds' documented order), their bit, their wire name

@@ -106,7 +106,8 @@ enum Implies {
     These(&'static [Scope]),
 }
 
-/// The implication table: the only implications there are (SPEC §2).
+/// The implication table: the only implications there are (`docs/semantics.md`,
+/// "Layer 1", implication).
 ///
 /// `scans` is "unrestricted access to scan management"; `groups:admin` is "unrestricted
 /// access to all organization groups". Nothing else implies anything: `:manage` does not
