@@ -5,7 +5,7 @@
 #![allow(missing_docs)] // criterion's macros generate undocumented public functions
 
 use criterion::{BenchmarkId, Criterion, black_box, criterion_group, criterion_main};
-use scangate::{Permissions, Role, RoleCatalog, RoleId, Scope, ScopeSet};
+use scangate::{Permissions, Role, RoleId, Scope, ScopeSet, role::RoleCatalog};
 
 fn scope_checks(c: &mut Criterion) {
     let key: ScopeSet = "scans projects:read issues:read"

@@ -13,7 +13,7 @@
 mod index_data;
 
 use criterion::{BenchmarkId, Criterion, Throughput, black_box, criterion_group, criterion_main};
-use scangate::AccessPermissions;
+use scangate::access::AccessPermissions;
 use scangate::access::GroupIndex;
 
 use index_data::{USER, USER_GROUPS, asset_in, asset_miss, assets, groups, last_granted};

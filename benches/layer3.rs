@@ -36,7 +36,7 @@ mod workloads;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, black_box, criterion_group, criterion_main};
-use scangate::{Action, Asset, ObjectGrant, Policy, Resource, Subject};
+use scangate::{Action, Asset, Policy, Resource, Subject, policy::ObjectGrant};
 
 use workloads::{Kind, Workload, build, directory, plain_check, plain_is_allowed};
 
@@ -71,10 +71,10 @@ fn plain(policy: &Policy, user: &str, asset: &Asset) -> bool {
 /// The plain loop with the subject's granting set worked out beforehand (as a host that
 /// caches it per user would): one bit test per group, the reference matcher on the
 /// granting ones. The strongest plain loop; what the index must beat tenfold.
-fn plain_granted(groups: &scangate::AccessGroups, granted: &[bool], asset: &Asset) -> bool {
+fn plain_granted(groups: &scangate::access::AccessGroups, granted: &[bool], asset: &Asset) -> bool {
     groups.iter().zip(granted).any(|(group, granted)| {
         *granted
-            && scangate::ReferenceMatcher
+            && scangate::access::ReferenceMatcher
                 .contains_asset(group, asset)
                 .is_some()
     })
@@ -168,11 +168,11 @@ fn workloads(c: &mut Criterion) {
                 .groups
                 .iter()
                 .map(|g| {
-                    g.group_type() != scangate::AccessGroupType::ScanTargets
+                    g.group_type() != scangate::access::AccessGroupType::ScanTargets
                         && g.grant(
                             w.subject,
                             &w.subject_groups,
-                            scangate::AccessPermissions::CAN_VIEW,
+                            scangate::access::AccessPermissions::CAN_VIEW,
                         )
                         .is_some()
                 })

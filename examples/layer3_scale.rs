@@ -10,7 +10,7 @@
 //!
 //! `calibrate` (default 10 rules per group, every kind) builds each workload at 10, 100,
 //! 1,000 and 5,000 groups and prints its checked facts and how many groups contain a
-//! typical asset ([`ReferenceMatcher`](scangate::ReferenceMatcher), 201 assets: median,
+//! typical asset ([`ReferenceMatcher`](scangate::access::ReferenceMatcher), 201 assets: median,
 //! 10th and 90th percentiles).
 //!
 //! `big` (default `dense 5000x1000`) prints the term count, `GroupIndex::heap_bytes` and

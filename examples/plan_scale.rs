@@ -19,11 +19,9 @@ use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};
 
 use postgres::types::ToSql;
+use scangate::access::{AccessGroupType, AccessGroups, AccessPermissions, Principal, Rule};
 use scangate::plan::{Dialect, Schema, SqlValue};
-use scangate::{
-    AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Action, Asset, Policy,
-    Principal, RoleId, Rule, Subject, User,
-};
+use scangate::{AccessGroup, Action, Asset, Policy, RoleId, Subject, User};
 
 const GROUPS: u32 = 5_000;
 const BASE: u32 = 0x0A00_0000; // 10.0.0.0

@@ -3,9 +3,11 @@
 //! across the three layers. Run it with `cargo run --release --example quickstart`.
 
 use scangate::{
-    AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Action, Asset, Permissions,
-    Policy, Principal, Reach, Resource, Role, RoleDraft, RoleId, Rule, ScopeSet, Subject, Target,
-    User,
+    AccessGroup, Action, Asset, Permissions, Policy, Resource, Role, RoleId, ScopeSet, Subject,
+    Target, User,
+    access::{AccessGroupType, AccessGroups, AccessPermissions, Principal, Rule},
+    policy::Reach,
+    role::RoleDraft,
 };
 
 /// Access groups exactly as Tenable VM returned them (tests/fixtures/tenable-vm/).

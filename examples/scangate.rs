@@ -24,7 +24,7 @@
 //! with the usage; it and an unreadable file exit 2.
 
 use scangate::plan::{Dialect, Plan, Schema, SqlValue, Test};
-use scangate::{Asset, Decision, Policy, Request, Resource};
+use scangate::{Asset, Decision, Policy, Resource, policy::Request};
 use serde::Serialize;
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -404,7 +404,7 @@ fn filter_json(plan: &Plan<'_>) -> Option<serde_json::Value> {
                     "access_group_id": source.group.id(),
                     "rule": source.rule,
                     "term": source.term,
-                    "written": source.term().map(scangate::Term::as_str),
+                    "written": source.term().map(scangate::access::Term::as_str),
                 })
             })
             .collect();

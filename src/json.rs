@@ -96,7 +96,7 @@ impl<'de> Visitor<'de> for StrictVisitor {
 
 /// The error for a key that an object holds twice.
 pub(crate) fn duplicate<E: de::Error>(key: &str) -> E {
-    E::custom(format_args!("duplicate key `{}`", crate::Cut(key)))
+    E::custom(format_args!("duplicate key `{}`", crate::text::Cut(key)))
 }
 
 /// A key of an object read by a streaming visitor: the position of a known field in the
@@ -163,12 +163,12 @@ pub(crate) fn from_str(text: &str) -> Result<Value, serde_json::Error> {
 }
 
 /// Reads a `T` through a [`Strict`] value: duplicate keys are rejected, and `T`'s own
-/// errors (which may quote input at any length) are cut by [`crate::json_error`].
+/// errors (which may quote input at any length) are cut by [`crate::text::json_error`].
 pub(crate) fn read<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: de::DeserializeOwned,
 {
     let Strict(value) = Strict::deserialize(deserializer)?;
-    T::deserialize(value).map_err(|error| de::Error::custom(crate::json_error(&error)))
+    T::deserialize(value).map_err(|error| de::Error::custom(crate::text::json_error(&error)))
 }

@@ -9,10 +9,12 @@
 
 use std::collections::BTreeSet;
 
-use scangate::access::{
-    AccessGroup, AccessGroupType, AccessPermissions, Asset, AssetValue, Grant, Membership,
-    Operator, Principal, PrincipalKind, ReferenceMatcher, Rule, RuleType, Target, TargetError,
-    Term, TermError,
+use scangate::{
+    AccessGroup, Asset, Target,
+    access::{
+        AccessGroupType, AccessPermissions, AssetValue, Grant, Membership, Operator, Principal,
+        PrincipalKind, ReferenceMatcher, Rule, RuleType, TargetError, Term, TermError,
+    },
 };
 
 fn rows(file: &str) -> Vec<(usize, Vec<String>)> {

@@ -9,10 +9,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use scangate::access::{
-    AccessGroup, AccessGroupError, AccessGroupList, AccessGroupType, AccessGroups,
-    AccessPermissions, ApiErrorBody, Asset, Grant, Membership, Operator, Principal, PrincipalKind,
-    ReferenceMatcher, RuleType,
+use scangate::access::Requester;
+use scangate::{
+    AccessGroup, AccessGroupError, Asset,
+    access::{
+        AccessGroupList, AccessGroupType, AccessGroups, AccessPermissions, ApiErrorBody, Grant,
+        Membership, Operator, Principal, PrincipalKind, ReferenceMatcher, RuleType,
+    },
 };
 use serde_json::Value;
 
@@ -190,7 +193,7 @@ fn list_envelopes() {
     let v1: AccessGroupList = serde_json::from_str(&read(LIST_FILES[0])).unwrap();
     assert_eq!(v1.access_groups.len(), 1);
     let aa = &v1.access_groups[0];
-    assert!(aa.is_all_assets_group() && aa.all_users());
+    assert!(aa.all_assets() && aa.all_users());
     assert_eq!(aa.group_type(), AccessGroupType::All); // v1 has no type: inferred
     assert!(!aa.principals_listed());
     assert_eq!(aa.metadata().get("created_by_name").unwrap(), "system");
@@ -284,7 +287,11 @@ fn v1_create_and_edit() {
     // replaying the SDK edit through the collection: unlisted principals become []
     let before = AccessGroups::from_server([sdk_resp.clone()]);
     let after = before
-        .edit(true, "e4cf5a58-38be-4a78-a7b9-1778cf199ca4", sdk_req)
+        .edit(
+            Requester::Administrator,
+            "e4cf5a58-38be-4a78-a7b9-1778cf199ca4",
+            sdk_req,
+        )
         .unwrap();
     let g = after.get("e4cf5a58-38be-4a78-a7b9-1778cf199ca4").unwrap();
     assert_eq!(g.rules(), sdk_resp.rules());
@@ -358,7 +365,9 @@ fn v2_tag_rule_and_nil_group_principal() {
 
     // replay the edit: tags rule replaced by the hostname rule, id and metadata kept
     let before = AccessGroups::from_server([tags.clone()]);
-    let after = before.edit(true, tags.id().unwrap(), req).unwrap();
+    let after = before
+        .edit(Requester::Administrator, tags.id().unwrap(), req)
+        .unwrap();
     let g = after.get(tags.id().unwrap()).unwrap();
     assert_eq!(g.rules(), resp.rules());
     assert_eq!(g.metadata(), tags.metadata());
@@ -371,7 +380,9 @@ fn v2_rename_replay() {
     let req = group("v2_access_group_edit_request_rename.json");
     let resp = group("v2_access_group_edit_response_rename.json");
     let groups = AccessGroups::from_server([created.clone()]);
-    let after = groups.edit(true, created.id().unwrap(), req).unwrap();
+    let after = groups
+        .edit(Requester::Administrator, created.id().unwrap(), req)
+        .unwrap();
     let g = after.get(created.id().unwrap()).unwrap();
     assert_eq!(g.name(), resp.name());
     assert_eq!(g.rules(), resp.rules());
@@ -386,10 +397,16 @@ fn error_body_404_and_second_delete() {
     let groups =
         AccessGroups::from_server([group("v1_access_group_create_response_processing.json")]);
     let once = groups
-        .delete(true, "b87e7714-27ad-4d94-9ca2-1c49a577981a")
+        .delete(
+            Requester::Administrator,
+            "b87e7714-27ad-4d94-9ca2-1c49a577981a",
+        )
         .unwrap();
     let err = once
-        .delete(true, "b87e7714-27ad-4d94-9ca2-1c49a577981a")
+        .delete(
+            Requester::Administrator,
+            "b87e7714-27ad-4d94-9ca2-1c49a577981a",
+        )
         .unwrap_err();
     assert!(matches!(err, AccessGroupError::NotFound { .. }));
     assert_eq!(Some(err.http_status()), body.http_status());

@@ -6,10 +6,13 @@
     clippy::indexing_slicing
 )] // tests may panic
 
-use scangate::access::{
-    AccessGroup, AccessGroupError, AccessGroupType, AccessGroups, AccessPermissions, AllAssetsPart,
-    MAX_ACCESS_GROUPS, MAX_RULES_PER_GROUP, MAX_TERMS_PER_RULE, Principal, PrincipalKind, Rule,
-    TermError,
+use scangate::access::Requester;
+use scangate::{
+    AccessGroup, AccessGroupError,
+    access::{
+        AccessGroupType, AccessGroups, AccessPermissions, AllAssetsPart, MAX_ACCESS_GROUPS,
+        MAX_RULES_PER_GROUP, MAX_TERMS_PER_RULE, Principal, PrincipalKind, Rule, TermError,
+    },
 };
 
 fn draft(name: &str, id: &str) -> AccessGroup {
@@ -29,9 +32,13 @@ fn many(n: usize) -> AccessGroups {
 fn five_thousand_groups_then_max_entries() {
     assert_eq!(MAX_ACCESS_GROUPS, 5_000);
     let groups = many(4_999);
-    let full = groups.create(true, draft("last", "last")).unwrap();
+    let full = groups
+        .create(Requester::Administrator, draft("last", "last"))
+        .unwrap();
     assert_eq!(full.len(), 5_000);
-    let err = full.create(true, draft("one more", "more")).unwrap_err();
+    let err = full
+        .create(Requester::Administrator, draft("one more", "more"))
+        .unwrap_err();
     assert_eq!(err.code(), Some("max_entries"));
     assert_eq!(err.http_status(), 400);
     assert_eq!(
@@ -42,13 +49,15 @@ fn five_thousand_groups_then_max_entries() {
     let over = many(5_001);
     assert_eq!(over.len(), 5_001);
     assert!(matches!(
-        over.create(true, draft("x", "x")),
+        over.create(Requester::Administrator, draft("x", "x")),
         Err(AccessGroupError::MaxEntries { .. })
     ));
     // after a delete there is room again
-    let room = full.delete(true, "id0").unwrap();
+    let room = full.delete(Requester::Administrator, "id0").unwrap();
     assert_eq!(
-        room.create(true, draft("again", "again")).unwrap().len(),
+        room.create(Requester::Administrator, draft("again", "again"))
+            .unwrap()
+            .len(),
         5_000
     );
 }
@@ -64,10 +73,14 @@ fn thousand_rules_ok_thousand_and_one_rejected() {
     assert_eq!(MAX_RULES_PER_GROUP, 1_000);
     let ok = draft("rules", "r").with_rules(rules(1_000));
     assert!(ok.validate().is_ok());
-    assert!(AccessGroups::new().create(true, ok).is_ok());
+    assert!(
+        AccessGroups::new()
+            .create(Requester::Administrator, ok)
+            .is_ok()
+    );
     let too_many = draft("rules", "r").with_rules(rules(1_001));
     let err = AccessGroups::new()
-        .create(true, too_many.clone())
+        .create(Requester::Administrator, too_many.clone())
         .unwrap_err();
     assert!(matches!(
         err,
@@ -111,7 +124,9 @@ fn hundred_thousand_terms_ok_one_more_rejected() {
 #[test]
 fn empty_term_list_rejected_on_create_and_edit() {
     let empty = draft("e", "e").with_rule(Rule::parse("fqdn", "eq", [] as [&str; 0]).unwrap());
-    let err = AccessGroups::new().create(true, empty.clone()).unwrap_err();
+    let err = AccessGroups::new()
+        .create(Requester::Administrator, empty.clone())
+        .unwrap_err();
     assert_eq!(
         err,
         AccessGroupError::EmptyTerms {
@@ -119,9 +134,14 @@ fn empty_term_list_rejected_on_create_and_edit() {
             rule: 1
         }
     );
-    let groups = AccessGroups::new().create(true, draft("e", "e")).unwrap();
+    let groups = AccessGroups::new()
+        .create(Requester::Administrator, draft("e", "e"))
+        .unwrap();
     assert_eq!(
-        groups.edit(true, "e", empty).unwrap_err().to_string(),
+        groups
+            .edit(Requester::Administrator, "e", empty)
+            .unwrap_err()
+            .to_string(),
         "access group `e` rule 1 has an empty term list"
     );
 }
@@ -159,7 +179,7 @@ fn names() {
         );
     }
     let err = AccessGroups::new()
-        .create(true, draft("a,b", "x"))
+        .create(Requester::Administrator, draft("a,b", "x"))
         .unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -170,46 +190,60 @@ fn names() {
 #[test]
 fn duplicate_names_are_case_insensitive() {
     let groups = AccessGroups::new()
-        .create(true, draft("Web Servers", "w"))
+        .create(Requester::Administrator, draft("Web Servers", "w"))
         .unwrap();
-    let err = groups.create(true, draft("WEB servers", "w2")).unwrap_err();
+    let err = groups
+        .create(Requester::Administrator, draft("WEB servers", "w2"))
+        .unwrap_err();
     assert_eq!(err.code(), Some("duplicate"));
     assert_eq!(
         err.to_string(),
         "duplicate: cannot name access group `WEB servers`: access group `Web Servers` already exists (names are case-insensitive)"
     );
     // renaming a group to its own name in another case is fine; to another's name is not
-    let groups = groups.create(true, draft("DB", "d")).unwrap();
+    let groups = groups
+        .create(Requester::Administrator, draft("DB", "d"))
+        .unwrap();
     assert!(
         groups
-            .edit(true, "w", draft("web SERVERS", "ignored"))
+            .edit(
+                Requester::Administrator,
+                "w",
+                draft("web SERVERS", "ignored")
+            )
             .is_ok()
     );
     let err = groups
-        .edit(true, "d", draft("web servers", "d"))
+        .edit(Requester::Administrator, "d", draft("web servers", "d"))
         .unwrap_err();
     assert_eq!(err.code(), Some("duplicate"));
     // ids are the host's: one is required and must be new
     assert!(matches!(
-        groups.create(true, draft("New", "d")),
+        groups.create(Requester::Administrator, draft("New", "d")),
         Err(AccessGroupError::DuplicateId { .. })
     ));
     let no_id = AccessGroup::new("No id", AccessGroupType::ScanTargets);
     assert!(matches!(
-        groups.create(true, no_id),
+        groups.create(Requester::Administrator, no_id),
         Err(AccessGroupError::MissingId { .. })
     ));
 }
 
 #[test]
 fn forbidden_for_non_administrators() {
-    let groups = AccessGroups::new().create(true, draft("G", "g")).unwrap();
+    let groups = AccessGroups::new()
+        .create(Requester::Administrator, draft("G", "g"))
+        .unwrap();
     let errs = [
-        groups.create(false, draft("H", "h")).unwrap_err(),
-        groups.edit(false, "g", draft("G2", "g")).unwrap_err(),
-        groups.delete(false, "g").unwrap_err(),
+        groups
+            .create(Requester::Other, draft("H", "h"))
+            .unwrap_err(),
+        groups
+            .edit(Requester::Other, "g", draft("G2", "g"))
+            .unwrap_err(),
+        groups.delete(Requester::Other, "g").unwrap_err(),
         // forbidden comes before not found
-        groups.delete(false, "nope").unwrap_err(),
+        groups.delete(Requester::Other, "nope").unwrap_err(),
     ];
     for e in &errs {
         assert_eq!(e.code(), Some("forbidden"));
@@ -232,7 +266,7 @@ fn protected_and_all_assets() {
     // creating an all-assets group, or one of type ALL
     let err = groups
         .create(
-            true,
+            Requester::Administrator,
             AccessGroup::new("Mine", AccessGroupType::ManageAssets)
                 .with_id("m")
                 .with_all_assets(true),
@@ -245,7 +279,7 @@ fn protected_and_all_assets() {
     );
     let err = groups
         .create(
-            true,
+            Requester::Administrator,
             AccessGroup::new("Mine", AccessGroupType::All).with_id("m"),
         )
         .unwrap_err();
@@ -255,10 +289,14 @@ fn protected_and_all_assets() {
     let with_p = aa
         .clone()
         .with_principal(Principal::group("ops", AccessPermissions::all()));
-    let edited = groups.edit(true, "aa", with_p).unwrap();
+    let edited = groups.edit(Requester::Administrator, "aa", with_p).unwrap();
     assert_eq!(edited.get("aa").unwrap().principals().len(), 1);
     let err = groups
-        .edit(true, "aa", aa.clone().with_name("Everything"))
+        .edit(
+            Requester::Administrator,
+            "aa",
+            aa.clone().with_name("Everything"),
+        )
         .unwrap_err();
     assert_eq!(
         err,
@@ -273,7 +311,7 @@ fn protected_and_all_assets() {
     );
     let err = groups
         .edit(
-            true,
+            Requester::Administrator,
             "aa",
             aa.clone()
                 .with_all_assets(false)
@@ -289,7 +327,7 @@ fn protected_and_all_assets() {
     ));
     let err = groups
         .edit(
-            true,
+            Requester::Administrator,
             "aa",
             aa.clone().with_type(AccessGroupType::ScanTargets),
         )
@@ -303,7 +341,7 @@ fn protected_and_all_assets() {
     ));
     let err = groups
         .edit(
-            true,
+            Requester::Administrator,
             "aa",
             aa.clone()
                 .with_rule(Rule::parse("ipv4", "eq", ["1.1.1.1"]).unwrap()),
@@ -313,26 +351,32 @@ fn protected_and_all_assets() {
         err.to_string(),
         "access group `All Assets` has all_assets true and 1 rules: rules are only allowed when all_assets is false"
     );
-    let err = groups.delete(true, "aa").unwrap_err();
+    let err = groups.delete(Requester::Administrator, "aa").unwrap_err();
     assert_eq!(
         err.to_string(),
         "access group `All Assets` is the all assets group: it cannot be deleted"
     );
     // an edit that omits principals keeps All Assets' default
-    let kept = groups.edit(true, "aa", aa.clone()).unwrap();
+    let kept = groups
+        .edit(Requester::Administrator, "aa", aa.clone())
+        .unwrap();
     assert!(!kept.get("aa").unwrap().principals_listed());
 
     // turning an ordinary group into an all-assets group
-    let groups = groups.create(true, draft("G", "g")).unwrap();
+    let groups = groups
+        .create(Requester::Administrator, draft("G", "g"))
+        .unwrap();
     let err = groups
         .edit(
-            true,
+            Requester::Administrator,
             "g",
             draft("G", "g").with_rules(vec![]).with_all_assets(true),
         )
         .unwrap_err();
     assert_eq!(err.code(), Some("protected"));
-    let err = groups.edit(true, "nope", draft("G", "g")).unwrap_err();
+    let err = groups
+        .edit(Requester::Administrator, "nope", draft("G", "g"))
+        .unwrap_err();
     assert_eq!(
         (err.http_status(), err.to_string()),
         (404, "access group `nope` not found".to_owned())
@@ -348,7 +392,9 @@ fn principals_on_create() {
         None,
         AccessPermissions::CAN_VIEW,
     ));
-    let err = AccessGroups::new().create(true, ag.clone()).unwrap_err();
+    let err = AccessGroups::new()
+        .create(Requester::Administrator, ag.clone())
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "access group `P` principal 0: type `access_group` is not allowed (an access group cannot be a principal; use `user`, `group` or `all_users`)"
@@ -356,7 +402,7 @@ fn principals_on_create() {
     // with all_users true the principals are ignored, as the API does
     assert!(
         AccessGroups::new()
-            .create(true, ag.with_all_users(true))
+            .create(Requester::Administrator, ag.with_all_users(true))
             .is_ok()
     );
     let no_id = base.clone().with_principal(Principal::new(

@@ -13,9 +13,10 @@ mod support;
 
 use proptest::prelude::*;
 #[cfg(feature = "serde")]
-use scangate::access::AccessGroup;
-use scangate::access::{
-    AccessPermissions, AssetValue, MacAddress, Operator, Rule, RuleType, Target, Term, Uuid,
+use scangate::AccessGroup;
+use scangate::{
+    Target,
+    access::{AccessPermissions, AssetValue, MacAddress, Operator, Rule, RuleType, Term, Uuid},
 };
 #[cfg(feature = "serde")]
 use support::values::{GroupMix, group};
@@ -225,14 +226,14 @@ proptest! {
         user in "[a-z0-9@.-]{1,3}",
         groups in prop::collection::vec("[a-z0-9@.-]{1,3}", 0..3),
     ) {
-        let g = scangate::AccessGroup::new("g", scangate::AccessGroupType::ManageAssets)
+        let g = scangate::AccessGroup::new("g", scangate::access::AccessGroupType::ManageAssets)
             .with_all_users(all_users)
             .with_principals(Some(principals));
         let held = g.permissions_for(&user, &groups);
         for p in [AccessPermissions::CAN_VIEW, AccessPermissions::CAN_SCAN] {
             let grant = g.grant(&user, &groups, p);
             prop_assert_eq!(grant.is_some(), held.contains(p));
-            if let Some(scangate::Grant::Principal { index, principal }) = grant {
+            if let Some(scangate::access::Grant::Principal { index, principal }) = grant {
                 prop_assert!(!all_users);
                 prop_assert_eq!(&g.principals()[index], principal);
                 prop_assert!(principal.applies_to(&user, &groups) && principal.permissions().contains(p));

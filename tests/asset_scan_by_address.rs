@@ -11,8 +11,9 @@
 )] // tests may panic
 
 use scangate::{
-    AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Action, Asset, Membership,
-    ObjectGrant, Policy, Principal, Reach, Resource, RoleId, Rule, Subject, Target, User,
+    AccessGroup, Action, Asset, Policy, Resource, RoleId, Subject, Target, User,
+    access::{AccessGroupType, AccessGroups, AccessPermissions, Membership, Principal, Rule},
+    policy::{ObjectGrant, Reach},
 };
 
 /// bob may scan `192.168.5.10-192.168.5.20` through a SCAN_TARGETS group, whose rule 0 is a

@@ -8,7 +8,7 @@
 )] // tests may panic
 #![cfg(feature = "serde")]
 
-use scangate::{Scope, ScopeErrorKind, ScopeSet};
+use scangate::{Scope, ScopeSet, scope::ScopeErrorKind};
 use serde_json::Value;
 
 fn fixture(name: &str) -> Value {

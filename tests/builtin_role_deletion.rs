@@ -8,7 +8,10 @@
     clippy::panic
 )] // tests may panic
 
-use scangate::{Policy, PolicyError, RoleCatalog, RoleError, RoleId, RoleOperation, Subject, User};
+use scangate::{
+    Policy, PolicyError, RoleError, RoleId, Subject, User,
+    role::{RoleCatalog, RoleOperation},
+};
 
 /// A policy whose Administrator deleted the Auditor role (ann, an Auditor, falls back to
 /// No Role).

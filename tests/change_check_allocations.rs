@@ -15,8 +15,9 @@
 
 use allocation_counter::AllocationInfo;
 use scangate::{
-    AccessGroup, AccessGroupType, AccessGroups, Action, Permissions, Policy, Resource, Role,
-    RoleDraft, RoleId, RolePatch, Rule, Subject, User,
+    AccessGroup, Action, Permissions, Policy, Resource, Role, RoleId, Subject, User,
+    access::{AccessGroupType, AccessGroups, Rule},
+    role::{RoleDraft, RolePatch},
 };
 
 const FEW: usize = 10;

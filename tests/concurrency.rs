@@ -18,9 +18,11 @@
 )] // tests may panic
 
 use scangate::{
-    AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Action, Asset, AssetFilter,
-    Decision, Permissions, Policy, Principal, Resource, Role, RoleId, RolePatch, Rule, Subject,
+    AccessGroup, Action, Asset, Decision, Permissions, Policy, Resource, Role, RoleId, Subject,
     Target, User,
+    access::{AccessGroupType, AccessGroups, AccessPermissions, Principal, Rule},
+    policy::AssetFilter,
+    role::RolePatch,
 };
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, RwLock};

@@ -9,9 +9,11 @@
 #![cfg(feature = "serde")]
 
 use scangate::{
-    AccessGroup, AccessGroupType, AccessPermissions, Action, Asset, Layer, Permissions, Policy,
-    PolicyError, Reach, Request, Resource, RoleDraft, RoleError, RoleId, RolePatch, Rule, Subject,
-    Target,
+    AccessGroup, Action, Asset, Permissions, Policy, PolicyError, Resource, RoleError, RoleId,
+    Subject, Target,
+    access::{AccessGroupType, AccessPermissions, Rule},
+    policy::{Layer, Reach, Request},
+    role::{RoleDraft, RolePatch},
 };
 
 const POLICY: &str = include_str!("data/engine/policy.json");

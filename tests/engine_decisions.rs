@@ -9,7 +9,7 @@
 )] // tests may panic
 #![cfg(feature = "serde")]
 
-use scangate::{Action, Policy, Request};
+use scangate::{Action, Policy, policy::Request};
 use serde_json::Value;
 use std::collections::BTreeMap;
 

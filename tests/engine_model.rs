@@ -44,7 +44,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{
     Config, FileFailurePersistence, RngAlgorithm, TestCaseError, TestRunner,
 };
-use scangate::{Policy, Request};
+use scangate::{Policy, policy::Request};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::Mutex;

@@ -13,8 +13,9 @@ mod support;
 
 use proptest::prelude::*;
 use scangate::{
-    AccessGroup, AccessGroupType, AccessPermissions, Action, Grant, Membership, ObjectGrant,
-    Policy, ReferenceMatcher, Resource, RoleId, Subject, User,
+    AccessGroup, Action, Policy, Resource, RoleId, Subject, User,
+    access::{AccessGroupType, AccessPermissions, Grant, Membership, ReferenceMatcher},
+    policy::ObjectGrant,
 };
 use support::world::{self, TEAMS, USERS, World, asset, target};
 

@@ -18,9 +18,11 @@ use scangate::access::{
     AccessGroupList, MAX_ACCESS_GROUPS, MAX_RULES_PER_GROUP, MAX_TERMS_PER_RULE,
 };
 use scangate::{
-    AccessGroup, AccessGroupError, AccessGroupType, Action, Asset, Envelope, Policy, PolicyError,
-    Principal, Problem, Request, Resource, Role, RoleDraft, RoleError, RoleId, RolePatch, Rule,
-    Scope, ScopeSet, Subject, Target,
+    AccessGroup, AccessGroupError, Action, Asset, Policy, PolicyError, Resource, Role, RoleError,
+    RoleId, Scope, ScopeSet, Subject, Target,
+    access::{AccessGroupType, Principal, Rule},
+    policy::{Problem, Request},
+    role::{Envelope, RoleDraft, RolePatch},
 };
 use serde_json::Value;
 use std::process::{Command, Stdio};
@@ -869,7 +871,7 @@ fn duplicate_keys_are_rejected() {
 // ---------------------------------------------------------------------------------------
 // v1 and v2 fields that contradict each other: refused, or read the narrower way.
 
-fn one_group_policy(group: &str) -> Result<Policy, scangate::PolicyFileError> {
+fn one_group_policy(group: &str) -> Result<Policy, scangate::policy::PolicyFileError> {
     Policy::from_json(&format!(
         r#"{{"access_groups": [{group}], "users": [{{"id": "alice", "role": "3", "groups": ["ops"]}}]}}"#
     ))

@@ -1,6 +1,6 @@
 //! The compiled index decides exactly as the reference: `granting` against
 //! `AccessGroup::grant`, `first_containing` / `first_containing_target` / `containing`
-//! against loops over `ReferenceMatcher`, and `AssetFilter` against `first_containing`,
+//! against loops over `ReferenceMatcher`, and `GroupFilter` against `first_containing`,
 //! on random groups (every rule type and operator, overlapping ranges, nested CIDRs, /0
 //! and /32, single-address ranges, wildcards anywhere, empty groups, all-users groups,
 //! All Assets, principals of every kind with random permissions; the generators are in
@@ -15,9 +15,12 @@
 mod support;
 
 use proptest::prelude::*;
-use scangate::access::{
-    AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Asset, GroupIndex, GroupSet,
-    Membership, ReferenceMatcher, Rule, RuleType, Target,
+use scangate::{
+    AccessGroup, Asset, Target,
+    access::{
+        AccessGroupType, AccessGroups, AccessPermissions, GroupIndex, GroupSet, Membership,
+        ReferenceMatcher, Rule, RuleType,
+    },
 };
 use support::values::{
     GroupMix, asset, group, match_group, overlapping_asset, overlapping_group, subject, target,
@@ -243,7 +246,7 @@ fn index_is_send_and_sync() {
     fn both<T: Send + Sync>() {}
     both::<GroupIndex>();
     both::<GroupSet>();
-    both::<scangate::access::AssetFilter>();
+    both::<scangate::access::GroupFilter>();
 }
 
 #[test]

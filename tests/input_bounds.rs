@@ -10,11 +10,18 @@
     clippy::panic
 )] // tests may panic
 
-use scangate::access::{
-    AccessGroupError, AssetError, MAX_DNS_LABEL_CHARS, MAX_DNS_NAME_CHARS, MAX_VALUE_CHARS,
-    RuleError, TargetError, TermError, ValueKind,
+use scangate::access::Requester;
+use scangate::{
+    AccessGroup, Asset, Target,
+    access::{AccessGroupType, AccessGroups, Rule, RuleType},
 };
-use scangate::{AccessGroup, AccessGroupType, AccessGroups, Asset, Rule, RuleType, Target};
+use scangate::{
+    AccessGroupError,
+    access::{
+        AssetError, MAX_DNS_LABEL_CHARS, MAX_DNS_NAME_CHARS, MAX_VALUE_CHARS, RuleError,
+        TargetError, TermError, ValueKind,
+    },
+};
 
 /// A name of exactly 253 characters in labels of 63, 63, 63 and 61.
 fn name_253() -> String {
@@ -461,13 +468,17 @@ fn create_and_edit_name_the_group_rule_and_term() {
     let group = AccessGroup::new("Web", AccessGroupType::ManageAssets)
         .with_id("web")
         .with_rule(Rule::parse("fqdn", "eq", [name_253()]).unwrap());
-    assert!(AccessGroups::new().create(true, group).is_ok());
+    assert!(
+        AccessGroups::new()
+            .create(Requester::Administrator, group)
+            .is_ok()
+    );
 }
 
 #[cfg(feature = "serde")]
 mod json {
     use super::*;
-    use scangate::{Policy, Request};
+    use scangate::{Policy, policy::Request};
 
     #[test]
     fn a_group_read_with_an_over_long_term_fails_naming_it() {

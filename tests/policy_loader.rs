@@ -17,7 +17,7 @@ mod index_data;
 #[path = "../benches/support/policy_file.rs"]
 mod policy_file;
 
-use scangate::{AccessGroup, Policy, Problem};
+use scangate::{AccessGroup, Policy, policy::Problem};
 
 /// A valid access group, so that bad elements sit between good ones.
 const GROUP: &str = r#"{"id": "g0", "name": "Web", "access_group_type": "MANAGE_ASSETS",

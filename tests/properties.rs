@@ -37,9 +37,11 @@ use proptest::sample::Index;
 use proptest::test_runner::TestCaseError;
 use scangate::access::Change;
 use scangate::{
-    AccessGroup, AccessGroupType, AccessPermissions, Action, ActionSpec, Asset, Layer, ObjectCheck,
-    ObjectGrant, Permissions, Policy, Principal, Reach, Resource, Role, RoleDraft, RoleId,
-    RoleOperation, RolePatch, Rule, Scope, ScopeSet, Subject, Target, User,
+    AccessGroup, Action, Asset, Permissions, Policy, Resource, Role, RoleId, Scope, ScopeSet,
+    Subject, Target, User,
+    access::{AccessGroupType, AccessPermissions, Principal, Rule},
+    policy::{ActionSpec, Layer, ObjectCheck, ObjectGrant, Reach},
+    role::{RoleDraft, RoleOperation, RolePatch},
 };
 use support::permissions::{custom_permissions, scope_set};
 use support::world::{
@@ -1005,7 +1007,10 @@ fn regression_an_organization_key_with_an_inline_role() {
 mod json {
     use super::*;
     use scangate::access::{AccessGroupList, ApiErrorBody};
-    use scangate::{Envelope, Request, RoleQuery};
+    use scangate::{
+        policy::Request,
+        role::{Envelope, RoleQuery},
+    };
     use serde_json::{Value, json};
 
     fn resource_json(resource: &Resource<'_>) -> Value {

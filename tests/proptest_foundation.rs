@@ -67,7 +67,7 @@ proptest! {
         #[cfg(feature = "serde")]
         {
             let _ = scangate::Role::from_json(&text);
-            let _ = scangate::RolePatch::from_json(&text);
+            let _ = scangate::role::RolePatch::from_json(&text);
         }
     }
 
@@ -88,7 +88,10 @@ proptest! {
 #[cfg(feature = "serde")]
 mod wire {
     use super::*;
-    use scangate::{Role, RoleDraft, RolePatch};
+    use scangate::{
+        Role,
+        role::{RoleDraft, RolePatch},
+    };
     use support::permissions::role;
 
     proptest! {

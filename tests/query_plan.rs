@@ -15,11 +15,12 @@ mod plan_policies;
 use plan_policies::{ACTIONS, asset, policy, subjects};
 use proptest::prelude::*;
 use scangate::access::NIL_UUID;
-use scangate::plan::{Plan, Test};
-use scangate::{
-    AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Action, Asset, Denial,
-    Membership, ObjectGrant, Policy, Principal, Resource, RoleId, Rule, RuleType, Subject, User,
+use scangate::access::{
+    AccessGroupType, AccessGroups, AccessPermissions, Membership, Principal, Rule, RuleType,
 };
+use scangate::plan::{Plan, Test};
+use scangate::policy::ObjectGrant;
+use scangate::{AccessGroup, Action, Asset, Denial, Policy, Resource, RoleId, Subject, User};
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]

@@ -126,10 +126,8 @@ fn postgres_selects_what_the_filter_accepts() {
 
 #[test]
 fn postgres_hostile_terms_are_parameters_and_match_only_themselves() {
-    use scangate::{
-        AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Action, Policy, Principal,
-        RoleId, Rule, Subject, User,
-    };
+    use scangate::access::{AccessGroupType, AccessGroups, AccessPermissions, Principal, Rule};
+    use scangate::{AccessGroup, Action, Policy, RoleId, Subject, User};
     let Some(mut db) = pg::schema("query_plan_hostile") else {
         return;
     };

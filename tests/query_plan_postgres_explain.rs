@@ -8,11 +8,9 @@
 mod pg;
 
 use postgres::types::ToSql;
+use scangate::access::{AccessGroupType, AccessGroups, AccessPermissions, Principal, Rule};
 use scangate::plan::{Dialect, Schema, SqlValue};
-use scangate::{
-    AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Action, Policy, Principal,
-    RoleId, Rule, Subject, User,
-};
+use scangate::{AccessGroup, Action, Policy, RoleId, Subject, User};
 
 #[test]
 fn an_ip_filter_is_an_index_scan_on_a_large_table() {

@@ -101,10 +101,8 @@ fn sqlite_selects_what_the_filter_accepts() {
 
 #[test]
 fn hostile_terms_are_parameters_and_match_only_themselves() {
-    use scangate::{
-        AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Action, Asset, Policy,
-        Principal, RoleId, Rule, Subject, User,
-    };
+    use scangate::access::{AccessGroupType, AccessGroups, AccessPermissions, Principal, Rule};
+    use scangate::{AccessGroup, Action, Asset, Policy, RoleId, Subject, User};
     let terms = [
         "50%_off'; DROP TABLE assets; --",
         r"back\slash",

@@ -9,7 +9,8 @@
 )] // tests may panic
 
 use scangate::{
-    Action, Permissions as P, Policy, Resource, Role, RoleCatalog, RoleDraft, RoleId, Subject, User,
+    Action, Permissions as P, Policy, Resource, Role, RoleId, Subject, User,
+    role::{RoleCatalog, RoleDraft},
 };
 
 fn policy() -> Policy {
@@ -117,7 +118,7 @@ fn an_unknown_role_falls_back_to_its_id() {
 #[cfg(feature = "serde")]
 mod json {
     use super::policy;
-    use scangate::{Action, Permissions as P, Resource, RoleDraft, RoleId, Subject};
+    use scangate::{Action, Permissions as P, Resource, RoleId, Subject, role::RoleDraft};
     use serde_json::{Value, json};
 
     #[test]

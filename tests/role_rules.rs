@@ -8,8 +8,8 @@
 )] // tests may panic
 
 use scangate::{
-    Permissions as P, RoleCatalog, RoleDraft, RoleError, RoleFieldSet, RoleId, RoleOperation,
-    RolePatch, RoleQuery, ScanLevel,
+    Permissions as P, RoleError, RoleId,
+    role::{RoleCatalog, RoleDraft, RoleFieldSet, RoleOperation, RolePatch, RoleQuery, ScanLevel},
 };
 
 const ADMIN: RoleId = RoleId::ADMINISTRATOR;

@@ -10,7 +10,8 @@
 #![cfg(feature = "serde")]
 
 use scangate::{
-    Envelope, Permissions, Role, RoleCatalog, RoleDraft, RoleFieldSet, RoleId, RolePatch, RoleQuery,
+    Permissions, Role, RoleId,
+    role::{Envelope, RoleCatalog, RoleDraft, RoleFieldSet, RolePatch, RoleQuery},
 };
 use serde_json::{Map, Value, json};
 

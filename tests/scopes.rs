@@ -7,7 +7,7 @@
     clippy::panic
 )] // tests may panic
 
-use scangate::{Scope, ScopeErrorKind, ScopeSet};
+use scangate::{Scope, ScopeSet, scope::ScopeErrorKind};
 
 const SEED_000: &str = include_str!("fixtures/seeds/000_4647228c4585d079.txt");
 

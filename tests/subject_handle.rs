@@ -8,8 +8,9 @@
 )] // tests may panic
 
 use scangate::{
-    AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Action, Asset, OwnedSubject,
-    Policy, Principal, Resource, RoleId, Rule, ScopeSet, Subject, User,
+    AccessGroup, Action, Asset, Policy, Resource, RoleId, ScopeSet, Subject, User,
+    access::{AccessGroupType, AccessGroups, AccessPermissions, Principal, Rule},
+    policy::OwnedSubject,
 };
 
 fn groups() -> AccessGroups {
@@ -116,7 +117,7 @@ fn a_derived_policy_keeps_or_renews_the_directory() {
     let p = policy(vec![User::new("ann", RoleId::SECURITY_ANALYST)]);
     let stored: OwnedSubject = p.user("ann").unwrap().subject().to_owned_subject();
     // A role change moves nobody: the derived policy decides as a fresh lookup would.
-    let draft = scangate::RoleDraft::new("Viewer");
+    let draft = scangate::role::RoleDraft::new("Viewer");
     let (changed, _) = p
         .create_role(
             &Subject::user("ann").with_role(RoleId::ADMINISTRATOR),
@@ -169,6 +170,6 @@ fn same_owned(p: &Policy, owned: &OwnedSubject, subject: &Subject<'_>) {
 #[test]
 fn handles_and_owned_subjects_are_send_and_sync() {
     fn both<T: Send + Sync>() {}
-    both::<scangate::DirectoryUser<'static>>();
+    both::<scangate::policy::DirectoryUser<'static>>();
     both::<OwnedSubject>();
 }

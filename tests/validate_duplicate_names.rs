@@ -10,7 +10,7 @@
 )] // tests may panic
 #![cfg(feature = "serde")]
 
-use scangate::{Policy, Problem};
+use scangate::{Policy, policy::Problem};
 
 /// A file with `first` as access group 0 and a valid group named `WEB` (a case variant of
 /// `first`'s name `Web`) as access group 1.

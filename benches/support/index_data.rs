@@ -17,7 +17,8 @@
 use std::net::Ipv4Addr;
 
 use scangate::{
-    AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Asset, Principal, Rule,
+    AccessGroup, Asset,
+    access::{AccessGroupType, AccessGroups, AccessPermissions, Principal, Rule},
 };
 
 /// A deterministic generator (SplitMix64).

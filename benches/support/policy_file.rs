@@ -7,7 +7,8 @@
 #![allow(dead_code)] // each user takes the parts it needs
 
 use scangate::{
-    OrganizationCount, Permissions, Policy, PolicyError, Role, RoleCreator, RoleId, ScanLevel, User,
+    Permissions, Policy, PolicyError, Role, RoleId, User,
+    role::{OrganizationCount, RoleCreator, ScanLevel},
 };
 
 use crate::index_data;

@@ -64,8 +64,11 @@
 use std::net::Ipv4Addr;
 
 use scangate::{
-    AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Asset, Membership, Policy,
-    PolicyError, Principal, ReferenceMatcher, RoleId, Rule, User,
+    AccessGroup, Asset, Policy, PolicyError, RoleId, User,
+    access::{
+        AccessGroupType, AccessGroups, AccessPermissions, Membership, Principal, ReferenceMatcher,
+        Rule,
+    },
 };
 
 /// A deterministic generator (SplitMix64, as `index_data.rs`).

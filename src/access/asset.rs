@@ -42,7 +42,7 @@ impl From<UnknownRuleType> for AssetError {
 /// # Examples
 ///
 /// ```
-/// use scangate::{Asset, RuleType};
+/// use scangate::{Asset, access::RuleType};
 /// let asset = Asset::new()
 ///     .with("ipv4", "10.1.2.3")?
 ///     .with("ipv4", "192.168.0.7")?
@@ -73,7 +73,7 @@ impl Asset {
         let parsed =
             AssetValue::parse(attribute, value).map_err(|reason| AssetError::BadValue {
                 attribute,
-                value: crate::echo(value),
+                value: crate::text::echo(value),
                 reason,
             })?;
         if let Some(slot) = self.values.get_mut(attribute.index()) {
@@ -125,7 +125,7 @@ impl Asset {
     /// # Examples
     ///
     /// ```
-    /// use scangate::{Asset, RuleType, Target};
+    /// use scangate::{Asset, Target, access::RuleType};
     /// let t: Target = "db01.corp".parse().unwrap();
     /// let a = Asset::from_target(&t);
     /// assert_eq!(a.values(RuleType::Hostname), a.values(RuleType::Fqdn));
@@ -265,7 +265,7 @@ impl FromStr for Target {
             return Err(TargetError::Empty);
         }
         let too_long = |reason| TargetError::TooLong {
-            target: crate::echo(s),
+            target: crate::text::echo(s),
             reason,
         };
         // Bounded before anything else: no address is longer than a name may be.
@@ -274,12 +274,12 @@ impl FromStr for Target {
             check_name_length(name, false).map_err(too_long)?;
         }
         if s.contains('/') {
-            return Err(TargetError::NotSingle(crate::echo(s)));
+            return Err(TargetError::NotSingle(crate::text::echo(s)));
         }
         if let Some((a, b)) = s.split_once('-') {
             let is_ip = |x: &str| x.parse::<Ipv4Addr>().is_ok() || x.parse::<Ipv6Addr>().is_ok();
             if is_ip(a) && is_ip(b) {
-                return Err(TargetError::NotSingle(crate::echo(s)));
+                return Err(TargetError::NotSingle(crate::text::echo(s)));
             }
         }
         if s.contains(':') {
@@ -287,14 +287,14 @@ impl FromStr for Target {
                 .map(|a| Target {
                     value: AssetValue::Ipv6(a),
                 })
-                .map_err(|_| TargetError::BadIpv6(crate::echo(s)));
+                .map_err(|_| TargetError::BadIpv6(crate::text::echo(s)));
         }
         if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
             return parse_single_ipv4(s)
                 .map(|a| Target {
                     value: AssetValue::Ipv4(a),
                 })
-                .map_err(|_| TargetError::BadIpv4(crate::echo(s)));
+                .map_err(|_| TargetError::BadIpv4(crate::text::echo(s)));
         }
         check_name_length(name, false).map_err(too_long)?;
         let label_ok = |l: &str| {
@@ -303,7 +303,7 @@ impl FromStr for Target {
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         };
         if !name.split('.').all(label_ok) {
-            return Err(TargetError::BadName(crate::echo(s)));
+            return Err(TargetError::BadName(crate::text::echo(s)));
         }
         Ok(Target {
             value: AssetValue::Str(name.to_ascii_lowercase().into()),

@@ -57,7 +57,7 @@ impl FromStr for AccessGroupType {
             .iter()
             .copied()
             .find(|t| t.as_str() == s)
-            .ok_or_else(|| UnknownAccessGroupType(crate::echo(s)))
+            .ok_or_else(|| UnknownAccessGroupType(crate::text::echo(s)))
     }
 }
 
@@ -122,12 +122,12 @@ pub enum Grant<'a> {
 ///
 /// Building a group (or reading one from JSON) accepts it as it is, with typed rules;
 /// the create/edit limits are checked by [`AccessGroup::validate`] and by
-/// [`AccessGroups`](crate::AccessGroups).
+/// [`AccessGroups`](crate::access::AccessGroups).
 ///
 /// # Examples
 ///
 /// ```
-/// use scangate::{AccessGroup, AccessGroupType, AccessPermissions, Principal, Rule};
+/// use scangate::{AccessGroup, access::{AccessGroupType, AccessPermissions, Principal, Rule}};
 /// let g = AccessGroup::new("Web servers", AccessGroupType::ManageAssets)
 ///     .with_id("g1")
 ///     .with_rule(Rule::parse("fqdn", "ends", [".web.example.com"])?)
@@ -259,7 +259,7 @@ impl AccessGroup {
         self.group_type
     }
 
-    /// `all_assets`: the group contains every asset.
+    /// `all_assets`: the group contains every asset (it is the All Assets group).
     #[must_use]
     pub fn all_assets(&self) -> bool {
         self.all_assets
@@ -295,12 +295,6 @@ impl AccessGroup {
         &self.metadata
     }
 
-    /// Whether this is the All Assets group (`all_assets: true`).
-    #[must_use]
-    pub fn is_all_assets_group(&self) -> bool {
-        self.all_assets
-    }
-
     /// Which fact of this group grants user `user` (a member of the user groups
     /// `user_groups`) every permission in `permission`, or `None`. Checked in this
     /// order, first answer wins:
@@ -318,7 +312,7 @@ impl AccessGroup {
     /// # Examples
     ///
     /// ```
-    /// use scangate::{AccessGroup, AccessGroupType, AccessPermissions, Grant, Principal};
+    /// use scangate::{AccessGroup, access::{AccessGroupType, AccessPermissions, Grant, Principal}};
     /// let g = AccessGroup::new("g", AccessGroupType::ManageAssets)
     ///     .with_principal(Principal::all_users(AccessPermissions::empty()))
     ///     .with_principal(Principal::group("ops", AccessPermissions::CAN_SCAN));
@@ -357,7 +351,7 @@ impl AccessGroup {
     /// # Examples
     ///
     /// ```
-    /// use scangate::{AccessGroup, AccessGroupType, AccessPermissions, Principal};
+    /// use scangate::{AccessGroup, access::{AccessGroupType, AccessPermissions, Principal}};
     /// let g = AccessGroup::new("g", AccessGroupType::ScanTargets)
     ///     .with_principal(Principal::user("alice", AccessPermissions::CAN_VIEW))
     ///     .with_principal(Principal::group("ops", AccessPermissions::CAN_SCAN));

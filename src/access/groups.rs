@@ -5,6 +5,43 @@ use std::sync::Arc;
 
 use super::group::{AccessGroup, AccessGroupType};
 use super::validate::{AccessGroupError, AllAssetsPart, Change, MAX_ACCESS_GROUPS};
+use crate::role::Role;
+
+/// Who asks for an access-group change: only an administrator may create, edit or delete
+/// access groups (`docs/semantics.md`, "Create, edit, delete").
+///
+/// ```
+/// use scangate::access::Requester;
+/// use scangate::{Role, RoleId};
+/// let admin = Role::builtin(RoleId::ADMINISTRATOR).unwrap();
+/// assert_eq!(Requester::of(&admin), Requester::Administrator);
+/// let auditor = Role::builtin(RoleId::AUDITOR).unwrap();
+/// assert_eq!(Requester::of(&auditor), Requester::Other);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Requester {
+    /// An administrator (a user whose role is the Administrator role).
+    Administrator,
+    /// Anyone else: every change is `forbidden`.
+    Other,
+}
+
+impl Requester {
+    /// The requester holding `role`.
+    #[must_use]
+    pub fn of(role: &Role) -> Requester {
+        Requester::of_role(Some(role))
+    }
+
+    /// The requester holding `role`, if any (no role: [`Requester::Other`]).
+    pub(crate) fn of_role(role: Option<&Role>) -> Requester {
+        if role.is_some_and(Role::is_administrator) {
+            Requester::Administrator
+        } else {
+            Requester::Other
+        }
+    }
+}
 
 /// The access groups of one container, in order. Cheap to clone (groups are shared).
 ///
@@ -20,15 +57,16 @@ use super::validate::{AccessGroupError, AllAssetsPart, Change, MAX_ACCESS_GROUPS
 /// # Examples
 ///
 /// ```
-/// use scangate::{AccessGroup, AccessGroupType, AccessGroups, Rule};
+/// use scangate::access::{AccessGroupType, AccessGroups, Requester, Rule};
+/// use scangate::AccessGroup;
 /// let groups = AccessGroups::from_server([AccessGroup::all_assets_group("aa")]);
 /// let draft = AccessGroup::new("Lab", AccessGroupType::ManageAssets)
 ///     .with_id("g1")
 ///     .with_rule(Rule::parse("ipv4", "eq", ["10.0.0.0/8"]).unwrap());
-/// let groups2 = groups.create(true, draft.clone())?;
+/// let groups2 = groups.create(Requester::Administrator, draft.clone())?;
 /// assert_eq!(groups2.len(), 2);
 /// assert_eq!(groups.len(), 1); // untouched
-/// let err = groups2.create(true, draft.with_id("g2").with_name("LAB")).unwrap_err();
+/// let err = groups2.create(Requester::Administrator, draft.with_id("g2").with_name("LAB")).unwrap_err();
 /// assert_eq!(err.code(), Some("duplicate"));
 /// # Ok::<(), scangate::AccessGroupError>(())
 /// ```
@@ -107,8 +145,8 @@ impl AccessGroups {
             .find(|(i, g)| Some(*i) != except && same_name(g.name(), name))
         {
             return Err(AccessGroupError::Duplicate {
-                group: crate::echo(name),
-                existing: crate::echo(existing.1.name()),
+                group: crate::text::echo(name),
+                existing: crate::text::echo(existing.1.name()),
             });
         }
         Ok(())
@@ -119,17 +157,17 @@ impl AccessGroups {
     ///
     /// # Errors
     ///
-    /// [`AccessGroupError::Forbidden`] unless `requester_is_admin`;
+    /// [`AccessGroupError::Forbidden`] unless the requester is [`Requester::Administrator`];
     /// [`AccessGroupError::Protected`] for `all_assets: true` or type `ALL`; the errors of
     /// [`AccessGroup::validate`]; [`AccessGroupError::MaxEntries`] when 5,000 groups
     /// exist; [`AccessGroupError::MissingId`] / [`AccessGroupError::DuplicateId`];
     /// [`AccessGroupError::Duplicate`] for a name already used (case-insensitively).
     pub fn create(
         &self,
-        requester_is_admin: bool,
+        requester: Requester,
         mut draft: AccessGroup,
     ) -> Result<AccessGroups, AccessGroupError> {
-        self.validate_create(requester_is_admin, &draft)?;
+        self.validate_create(requester, &draft)?;
         draft.principals.get_or_insert_with(Vec::new);
         let mut groups = self.groups.clone();
         groups.push(Arc::new(draft));
@@ -141,35 +179,35 @@ impl AccessGroups {
     /// (docs/semantics.md, "Checking a change").
     pub(crate) fn validate_create(
         &self,
-        requester_is_admin: bool,
+        requester: Requester,
         draft: &AccessGroup,
     ) -> Result<(), AccessGroupError> {
-        if !requester_is_admin {
+        if requester != Requester::Administrator {
             return Err(AccessGroupError::Forbidden {
-                group: crate::echo(draft.name()),
+                group: crate::text::echo(draft.name()),
                 change: Change::Create,
             });
         }
         if draft.all_assets() || draft.group_type() == AccessGroupType::All {
             return Err(AccessGroupError::Protected {
-                group: crate::echo(draft.name()),
+                group: crate::text::echo(draft.name()),
             });
         }
         draft.validate()?;
         if self.groups.len() >= MAX_ACCESS_GROUPS {
             return Err(AccessGroupError::MaxEntries {
-                group: crate::echo(draft.name()),
+                group: crate::text::echo(draft.name()),
             });
         }
         let Some(id) = draft.id() else {
             return Err(AccessGroupError::MissingId {
-                group: crate::echo(draft.name()),
+                group: crate::text::echo(draft.name()),
             });
         };
         if self.position(id).is_some() {
             return Err(AccessGroupError::DuplicateId {
-                group: crate::echo(draft.name()),
-                id: crate::echo(id),
+                group: crate::text::echo(draft.name()),
+                id: crate::text::echo(id),
             });
         }
         self.check_unique_name(draft.name(), None)
@@ -189,13 +227,13 @@ impl AccessGroups {
     /// errors of [`AccessGroup::validate`] and [`AccessGroupError::Duplicate`].
     pub fn edit(
         &self,
-        requester_is_admin: bool,
+        requester: Requester,
         id: &str,
         mut draft: AccessGroup,
     ) -> Result<AccessGroups, AccessGroupError> {
-        let (at, old) = self.validate_edit(requester_is_admin, id, &draft)?;
+        let (at, old) = self.validate_edit(requester, id, &draft)?;
         if draft.principals.is_none() {
-            if old.is_all_assets_group() {
+            if old.all_assets() {
                 draft.principals.clone_from(&old.principals);
             } else {
                 draft.principals = Some(Vec::new());
@@ -216,29 +254,29 @@ impl AccessGroups {
     /// change").
     pub(crate) fn validate_edit(
         &self,
-        requester_is_admin: bool,
+        requester: Requester,
         id: &str,
         draft: &AccessGroup,
     ) -> Result<(usize, &AccessGroup), AccessGroupError> {
-        if !requester_is_admin {
+        if requester != Requester::Administrator {
             return Err(AccessGroupError::Forbidden {
-                group: crate::echo(id),
+                group: crate::text::echo(id),
                 change: Change::Edit,
             });
         }
         let Some((at, old)) = self.find(id) else {
             return Err(AccessGroupError::NotFound {
-                id: crate::echo(id),
+                id: crate::text::echo(id),
             });
         };
         let fixed = |part| AccessGroupError::AllAssetsFixed {
-            group: crate::echo(old.name()),
+            group: crate::text::echo(old.name()),
             part,
         };
         // The principals the edited group would have: the All Assets group keeps its own
         // when the draft lists none; any other group gets an empty list.
         let mut principals = draft.principals();
-        if old.is_all_assets_group() {
+        if old.all_assets() {
             if draft.name() != old.name() {
                 return Err(fixed(AllAssetsPart::Name));
             }
@@ -253,7 +291,7 @@ impl AccessGroups {
             }
         } else if draft.all_assets() || draft.group_type() == AccessGroupType::All {
             return Err(AccessGroupError::Protected {
-                group: crate::echo(draft.name()),
+                group: crate::text::echo(draft.name()),
             });
         }
         draft.validate_with_principals(principals)?;
@@ -272,20 +310,17 @@ impl AccessGroups {
     /// # Examples
     ///
     /// ```
-    /// use scangate::{AccessGroup, AccessGroupType, AccessGroups};
+    /// use scangate::access::{AccessGroupType, AccessGroups, Requester};
+    /// use scangate::AccessGroup;
     /// let groups = AccessGroups::from_server([
     ///     AccessGroup::new("Lab", AccessGroupType::ScanTargets).with_id("g1"),
     /// ]);
-    /// let after = groups.delete(true, "g1")?;
-    /// assert_eq!(after.delete(true, "g1").unwrap_err().http_status(), 404);
+    /// let after = groups.delete(Requester::Administrator, "g1")?;
+    /// assert_eq!(after.delete(Requester::Administrator, "g1").unwrap_err().http_status(), 404);
     /// # Ok::<(), scangate::AccessGroupError>(())
     /// ```
-    pub fn delete(
-        &self,
-        requester_is_admin: bool,
-        id: &str,
-    ) -> Result<AccessGroups, AccessGroupError> {
-        let at = self.validate_delete(requester_is_admin, id)?;
+    pub fn delete(&self, requester: Requester, id: &str) -> Result<AccessGroups, AccessGroupError> {
+        let at = self.validate_delete(requester, id)?;
         let mut groups = self.groups.clone();
         groups.remove(at);
         Ok(AccessGroups { groups })
@@ -296,23 +331,23 @@ impl AccessGroups {
     /// builds nothing (docs/semantics.md, "Checking a change").
     pub(crate) fn validate_delete(
         &self,
-        requester_is_admin: bool,
+        requester: Requester,
         id: &str,
     ) -> Result<usize, AccessGroupError> {
-        if !requester_is_admin {
+        if requester != Requester::Administrator {
             return Err(AccessGroupError::Forbidden {
-                group: crate::echo(id),
+                group: crate::text::echo(id),
                 change: Change::Delete,
             });
         }
         let Some((at, old)) = self.find(id) else {
             return Err(AccessGroupError::NotFound {
-                id: crate::echo(id),
+                id: crate::text::echo(id),
             });
         };
-        if old.is_all_assets_group() {
+        if old.all_assets() {
             return Err(AccessGroupError::AllAssetsFixed {
-                group: crate::echo(old.name()),
+                group: crate::text::echo(old.name()),
                 part: AllAssetsPart::Existence,
             });
         }

@@ -9,7 +9,7 @@ bitflags::bitflags! {
     /// # Examples
     ///
     /// ```
-    /// use scangate::AccessPermissions;
+    /// use scangate::access::AccessPermissions;
     /// let p = AccessPermissions::from_wire_names(["CAN_SCAN", "CAN_VIEW"]).unwrap();
     /// assert_eq!(p, AccessPermissions::all());
     /// assert!(AccessPermissions::from_wire_names(["can_view"]).is_err());
@@ -44,7 +44,7 @@ impl AccessPermissions {
         for name in names {
             let name = name.as_ref();
             out |= AccessPermissions::from_name(name)
-                .ok_or_else(|| UnknownPermission(crate::echo(name)))?;
+                .ok_or_else(|| UnknownPermission(crate::text::echo(name)))?;
         }
         Ok(out)
     }
@@ -113,7 +113,7 @@ impl fmt::Display for PrincipalKind {
 /// # Examples
 ///
 /// ```
-/// use scangate::{AccessPermissions, Principal};
+/// use scangate::access::{AccessPermissions, Principal};
 /// let p = Principal::group("c037612b-9c5c-40a7-afbd-0e776915c9cd", AccessPermissions::CAN_VIEW);
 /// assert!(p.applies_to("alice", &["c037612b-9c5c-40a7-afbd-0e776915c9cd"]));
 /// assert!(!p.applies_to("alice", &["other"]));

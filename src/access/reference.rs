@@ -2,25 +2,14 @@
 //! be obviously correct. It is the oracle that the compiled index
 //! ([`GroupIndex`](super::GroupIndex)) is checked against, so it favours clarity over speed
 //! (it does not allocate either).
+//!
+//! Compiled only with the cargo feature `reference`: it exists for tests and benches and is
+//! not part of the stable API.
 
 use super::asset::{Asset, Target};
 use super::group::{AccessGroup, AccessGroupType};
+use super::membership::Membership;
 use super::rule_type::RuleType;
-
-/// Why a group contains an asset or a target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Membership {
-    /// The group has `all_assets: true`: it contains everything.
-    AllAssets,
-    /// Rule `rule`'s term `term` matched. The reference reports the lowest rule index,
-    /// then the lowest term index of that rule.
-    Rule {
-        /// Index in the group's rules.
-        rule: usize,
-        /// Index in the rule's terms.
-        term: usize,
-    },
-}
 
 /// The reference matcher (see the module docs): membership of assets and scan targets in
 /// access groups, by plain loops.
@@ -28,7 +17,9 @@ pub enum Membership {
 /// # Examples
 ///
 /// ```
-/// use scangate::{AccessGroup, AccessGroupType, Asset, Membership, ReferenceMatcher, Rule};
+/// use scangate::access::{Membership, ReferenceMatcher, Rule};
+/// use scangate::{AccessGroup, Asset};
+/// use scangate::access::AccessGroupType;
 /// let g = AccessGroup::new("Lab", AccessGroupType::ManageAssets)
 ///     .with_rule(Rule::parse("hostname", "starts", ["db"]).unwrap())
 ///     .with_rule(Rule::parse("ipv4", "eq", ["10.0.0.0/8", "192.168.1.1"]).unwrap());
@@ -52,7 +43,9 @@ impl ReferenceMatcher {
     /// # Examples
     ///
     /// ```
-    /// use scangate::{AccessGroup, AccessGroupType, Asset, Membership, ReferenceMatcher, Rule};
+    /// use scangate::access::{Membership, ReferenceMatcher, Rule};
+    /// use scangate::{AccessGroup, Asset};
+    /// use scangate::access::AccessGroupType;
     /// let g = AccessGroup::new("Scan", AccessGroupType::ScanTargets)
     ///     .with_rule(Rule::parse("tag_uuid", "set-has", ["a59ae831-2695-40b1-a9f9-9a26258f5486"]).unwrap())
     ///     .with_rule(Rule::parse("ipv4", "eq", ["10.0.0.0/8"]).unwrap());
@@ -101,7 +94,7 @@ impl ReferenceMatcher {
     /// # Examples
     ///
     /// ```
-    /// use scangate::{AccessGroup, AccessGroupType, ReferenceMatcher, Rule, Target};
+    /// use scangate::{AccessGroup, Target, access::{AccessGroupType, ReferenceMatcher, Rule}};
     /// let g = AccessGroup::new("Scan", AccessGroupType::ScanTargets)
     ///     .with_rule(Rule::parse("fqdn", "ends", [".corp.example"]).unwrap());
     /// let name: Target = "web.corp.example".parse().unwrap();

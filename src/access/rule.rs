@@ -50,7 +50,7 @@ pub(crate) fn allowed_list(rule_type: RuleType) -> String {
 /// # Examples
 ///
 /// ```
-/// use scangate::{Asset, Operator, Rule, RuleType};
+/// use scangate::{Asset, access::{Operator, Rule, RuleType}};
 /// let rule = Rule::new(RuleType::Ipv4, Operator::Eq, ["10.0.0.5-10.0.0.90", "192.168.0.0/24"])?;
 /// let asset = Asset::new().with("ipv4", "192.168.0.200").unwrap();
 /// assert_eq!(rule.first_match(&asset), Some(1));
@@ -91,7 +91,7 @@ impl Rule {
             parsed.push(Term::parse(rule_type, operator, t).map_err(|reason| {
                 RuleError::BadTerm {
                     index,
-                    term: crate::echo(t),
+                    term: crate::text::echo(t),
                     reason,
                 }
             })?);
@@ -115,7 +115,7 @@ impl Rule {
     /// # Examples
     ///
     /// ```
-    /// use scangate::Rule;
+    /// use scangate::access::Rule;
     /// let err = Rule::parse("ipv4", "match", ["10.0.0.1"]).unwrap_err();
     /// assert_eq!(err.to_string(), "operator `match` is not allowed for `ipv4` (allowed: `eq`)");
     /// ```
@@ -126,10 +126,10 @@ impl Rule {
     {
         let rule_type: RuleType = rule_type
             .parse()
-            .map_err(|_| RuleError::UnknownRuleType(crate::echo(rule_type)))?;
+            .map_err(|_| RuleError::UnknownRuleType(crate::text::echo(rule_type)))?;
         let operator: Operator = operator
             .parse()
-            .map_err(|_| RuleError::UnknownOperator(crate::echo(operator)))?;
+            .map_err(|_| RuleError::UnknownOperator(crate::text::echo(operator)))?;
         Rule::new(rule_type, operator, terms)
     }
 

@@ -9,7 +9,7 @@ use core::str::FromStr;
 /// # Examples
 ///
 /// ```
-/// use scangate::Operator;
+/// use scangate::access::Operator;
 /// assert_eq!("set-has".parse::<Operator>(), Ok(Operator::SetHas));
 /// assert_eq!(Operator::Starts.to_string(), "starts");
 /// ```
@@ -42,7 +42,7 @@ impl Operator {
     /// # Examples
     ///
     /// ```
-    /// assert_eq!(scangate::Operator::SetHas.as_str(), "set-has");
+    /// assert_eq!(scangate::access::Operator::SetHas.as_str(), "set-has");
     /// ```
     #[must_use]
     pub const fn as_str(self) -> &'static str {
@@ -75,7 +75,7 @@ impl FromStr for Operator {
             .iter()
             .copied()
             .find(|op| op.as_str() == s)
-            .ok_or_else(|| UnknownOperator(crate::echo(s)))
+            .ok_or_else(|| UnknownOperator(crate::text::echo(s)))
     }
 }
 
@@ -113,7 +113,7 @@ macro_rules! rule_types {
         /// # Examples
         ///
         /// ```
-        /// use scangate::{Operator, RuleType};
+        /// use scangate::access::{Operator, RuleType};
         /// let t: RuleType = "hostname".parse().unwrap();
         /// assert!(t.allows(Operator::Starts));
         /// assert!(!RuleType::Ipv4.allows(Operator::Match));
@@ -216,7 +216,7 @@ impl RuleType {
     /// # Examples
     ///
     /// ```
-    /// use scangate::{Operator, RuleType};
+    /// use scangate::access::{Operator, RuleType};
     /// assert!(RuleType::TagUuid.allows(Operator::SetHas));
     /// assert!(!RuleType::TagUuid.allows(Operator::Eq));
     /// ```
@@ -251,7 +251,7 @@ impl FromStr for RuleType {
             .iter()
             .copied()
             .find(|t| t.as_str() == s)
-            .ok_or_else(|| UnknownRuleType(crate::echo(s)))
+            .ok_or_else(|| UnknownRuleType(crate::text::echo(s)))
     }
 }
 

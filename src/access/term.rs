@@ -40,7 +40,7 @@ impl ValueKind {
     ///
     /// ```
     /// use scangate::access::{Term, TermError, ValueKind};
-    /// use scangate::{Operator, RuleType};
+    /// use scangate::access::{Operator, RuleType};
     /// assert_eq!(ValueKind::Name.max_chars(), 253);
     /// assert_eq!(ValueKind::TextNoCase.max_chars(), 1024);
     /// let long = "a".repeat(1025);
@@ -175,7 +175,7 @@ impl FromStr for MacAddress {
     type Err = TermError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || TermError::BadMac(crate::echo(s));
+        let bad = || TermError::BadMac(crate::text::echo(s));
         if s.len() != 17 {
             return Err(bad());
         }
@@ -237,7 +237,7 @@ impl FromStr for Uuid {
     type Err = TermError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || TermError::BadUuid(crate::echo(s));
+        let bad = || TermError::BadUuid(crate::text::echo(s));
         if s.len() != 36 {
             return Err(bad());
         }
@@ -578,7 +578,7 @@ pub(crate) fn check_name_length(name: &str, wildcard: bool) -> Result<(), TermEr
     for label in name.split(ends_label) {
         if let Some(chars) = chars_over(label, MAX_DNS_LABEL_CHARS) {
             return Err(TermError::LabelTooLong {
-                label: crate::echo(label),
+                label: crate::text::echo(label),
                 chars,
                 max: MAX_DNS_LABEL_CHARS,
             });
@@ -625,26 +625,26 @@ pub(crate) fn contains_pattern(pattern: &str, value: &str) -> bool {
 
 fn parse_digits(text: &str) -> Result<u64, TermError> {
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(TermError::BadDigits(crate::echo(text)));
+        return Err(TermError::BadDigits(crate::text::echo(text)));
     }
     text.parse::<u64>()
-        .map_err(|_| TermError::BadDigits(crate::echo(text)))
+        .map_err(|_| TermError::BadDigits(crate::text::echo(text)))
 }
 
 pub(crate) fn parse_single_ipv4(text: &str) -> Result<Ipv4Addr, TermError> {
     if text.contains(['/', '-']) {
-        return Err(TermError::NotSingleAddress(crate::echo(text)));
+        return Err(TermError::NotSingleAddress(crate::text::echo(text)));
     }
     text.parse::<Ipv4Addr>()
-        .map_err(|_| TermError::BadIpv4(crate::echo(text)))
+        .map_err(|_| TermError::BadIpv4(crate::text::echo(text)))
 }
 
 pub(crate) fn parse_single_ipv6(text: &str) -> Result<Ipv6Addr, TermError> {
     if text.contains(['/', '-']) {
-        return Err(TermError::NotSingleAddress(crate::echo(text)));
+        return Err(TermError::NotSingleAddress(crate::text::echo(text)));
     }
     text.parse::<Ipv6Addr>()
-        .map_err(|_| TermError::BadIpv6(crate::echo(text)))
+        .map_err(|_| TermError::BadIpv6(crate::text::echo(text)))
 }
 
 fn parse_prefix(text: &str, max: u8) -> Result<u32, TermError> {
@@ -653,11 +653,11 @@ fn parse_prefix(text: &str, max: u8) -> Result<u32, TermError> {
         && text.bytes().all(|b| b.is_ascii_digit())
         && (text == "0" || !text.starts_with('0'));
     if !canonical {
-        return Err(TermError::BadPrefix(crate::echo(text)));
+        return Err(TermError::BadPrefix(crate::text::echo(text)));
     }
     let prefix = text
         .parse::<u32>()
-        .map_err(|_| TermError::BadPrefix(crate::echo(text)))?;
+        .map_err(|_| TermError::BadPrefix(crate::text::echo(text)))?;
     if prefix > u32::from(max) {
         return Err(TermError::PrefixTooLong { prefix, max });
     }
@@ -689,8 +689,8 @@ where
         let (first, last) = (addr(a)?, addr(b)?);
         if first > last {
             return Err(TermError::ReversedRange {
-                first: crate::echo(a),
-                last: crate::echo(b),
+                first: crate::text::echo(a),
+                last: crate::text::echo(b),
             });
         }
         Ok((first, last))
@@ -704,7 +704,7 @@ fn parse_ipv4_interval(text: &str) -> Result<(u32, u32), TermError> {
     let addr = |s: &str| {
         s.parse::<Ipv4Addr>()
             .map(u32::from)
-            .map_err(|_| TermError::BadIpv4(crate::echo(s)))
+            .map_err(|_| TermError::BadIpv4(crate::text::echo(s)))
     };
     parse_interval(text, 32, addr, |prefix| {
         u32::MAX.checked_shl(32 - prefix).unwrap_or(0)
@@ -715,7 +715,7 @@ fn parse_ipv6_interval(text: &str) -> Result<(u128, u128), TermError> {
     let addr = |s: &str| {
         s.parse::<Ipv6Addr>()
             .map(u128::from)
-            .map_err(|_| TermError::BadIpv6(crate::echo(s)))
+            .map_err(|_| TermError::BadIpv6(crate::text::echo(s)))
     };
     parse_interval(text, 128, addr, |prefix| {
         u128::MAX.checked_shl(128 - prefix).unwrap_or(0)

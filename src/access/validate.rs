@@ -338,13 +338,13 @@ impl RuleError {
     /// # Examples
     ///
     /// ```
-    /// use scangate::Rule;
+    /// use scangate::access::Rule;
     /// let e = Rule::parse("ipv4", "eq", ["10.0.0.0/33"]).unwrap_err().in_group("Lab", 2);
     /// assert_eq!(e.to_string(), "access group `Lab` rule 2 term 0 `10.0.0.0/33`: cidr prefix /33 is over 32");
     /// ```
     #[must_use]
     pub fn in_group(self, group: &str, rule: usize) -> AccessGroupError {
-        let group = crate::echo(group);
+        let group = crate::text::echo(group);
         match self {
             RuleError::UnknownRuleType(rule_type) => AccessGroupError::UnknownRuleType {
                 group,
@@ -408,13 +408,13 @@ pub fn validate_access_group_name(name: &str) -> Result<(), AccessGroupError> {
     let chars = name.chars().count();
     if chars > MAX_NAME_CHARS {
         return Err(AccessGroupError::NameTooLong {
-            group: crate::echo(name),
+            group: crate::text::echo(name),
             chars,
         });
     }
     if let Some(character) = name.chars().find(|c| !name_char_allowed(*c)) {
         return Err(AccessGroupError::NameBadCharacter {
-            group: crate::echo(name),
+            group: crate::text::echo(name),
             character,
         });
     }
@@ -435,7 +435,7 @@ impl AccessGroup {
     /// # Examples
     ///
     /// ```
-    /// use scangate::{AccessGroup, AccessGroupType, Rule};
+    /// use scangate::{AccessGroup, access::{AccessGroupType, Rule}};
     /// let g = AccessGroup::new("Lab", AccessGroupType::ManageAssets)
     ///     .with_rule(Rule::parse("ipv4", "eq", [] as [&str; 0])?);
     /// assert_eq!(g.validate().unwrap_err().to_string(), "access group `Lab` rule 0 has an empty term list");
@@ -452,7 +452,7 @@ impl AccessGroup {
         principals: &[Principal],
     ) -> Result<(), AccessGroupError> {
         validate_access_group_name(&self.name)?;
-        let group = || crate::echo(&self.name);
+        let group = || crate::text::echo(&self.name);
         if self.all_assets && !self.rules.is_empty() {
             return Err(AccessGroupError::RulesWithAllAssets {
                 group: group(),
@@ -488,7 +488,7 @@ impl AccessGroup {
                         return Err(AccessGroupError::BadPrincipalType {
                             group: group(),
                             principal,
-                            kind: crate::echo(kind),
+                            kind: crate::text::echo(kind),
                         });
                     }
                     PrincipalKind::User | PrincipalKind::Group if p.id().is_none() => {

@@ -150,8 +150,8 @@ fn group_from_wire(w: GroupIn) -> Result<AccessGroup, AccessGroupError> {
         None if all_assets => AccessGroupType::All,
         None => AccessGroupType::ManageAssets,
         Some(t) => t.parse().map_err(|_| AccessGroupError::UnknownGroupType {
-            group: crate::echo(&name),
-            group_type: crate::echo(&t),
+            group: crate::text::echo(&name),
+            group_type: crate::text::echo(&t),
         })?,
     };
     // The lists are sized exactly (`collect` through `Result` would not be): a policy
@@ -173,7 +173,7 @@ fn group_from_wire(w: GroupIn) -> Result<AccessGroup, AccessGroupError> {
             for (i, p) in listed.into_iter().enumerate() {
                 principals.push(principal_from_wire(p).map_err(|permission| {
                     AccessGroupError::UnknownPermission {
-                        group: crate::echo(&name),
+                        group: crate::text::echo(&name),
                         principal: i,
                         permission,
                     }
@@ -460,7 +460,10 @@ impl<'de> Deserialize<'de> for Asset {
         let mut asset = Asset::new();
         for (key, values) in map {
             let attribute: RuleType = key.parse().map_err(|_| {
-                D::Error::custom(format!("unknown asset attribute `{}`", crate::Cut(&key)))
+                D::Error::custom(format!(
+                    "unknown asset attribute `{}`",
+                    crate::text::Cut(&key)
+                ))
             })?;
             let Value::Array(values) = values else {
                 return Err(D::Error::custom(format!(
@@ -522,7 +525,7 @@ impl Serialize for Target {
 ///     r#"{"access_groups": [{"id": "a", "name": "All Assets", "all_assets": true}],
 ///         "pagination": {"offset": 0, "limit": 50, "total": 1}}"#,
 /// )?;
-/// assert!(list.access_groups[0].is_all_assets_group());
+/// assert!(list.access_groups[0].all_assets());
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

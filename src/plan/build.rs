@@ -6,9 +6,10 @@
 use std::collections::BTreeMap;
 
 use super::{Condition, Filter, Plan, Source, Test};
+use crate::Action;
 use crate::access::{AccessGroupType, RuleType};
-use crate::action::{Action, ObjectCheck};
-use crate::policy::{Denial, Policy, Subject};
+use crate::policy::ObjectCheck;
+use crate::{Denial, Policy, Subject};
 
 impl Policy {
     /// The query plan for `subject` and an asset action (`asset.view`, `asset.scan`,

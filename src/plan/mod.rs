@@ -20,7 +20,8 @@
 //!
 //! ```
 //! use scangate::plan::{Plan, Test};
-//! use scangate::{AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Action, Asset, Policy, Principal, RoleId, Rule, Subject, User};
+//! use scangate::{AccessGroup, Action, Asset, Policy, RoleId, Subject, User};
+//! use scangate::access::{AccessGroupType, AccessGroups, AccessPermissions, Principal, Rule};
 //!
 //! let lab = AccessGroup::new("Lab", AccessGroupType::ManageAssets)
 //!     .with_rule(Rule::parse("ipv4", "eq", ["10.0.0.0/25", "10.0.0.128-10.0.0.200"]).unwrap())
@@ -46,8 +47,9 @@ mod sql;
 pub use schema::{AssetRow, RowError, Schema};
 pub use sql::{Dialect, SqlValue, WhereClause};
 
-use crate::access::{AccessGroup, Asset, AssetValue, RuleType, Term, TermValue, contains_pattern};
-use crate::policy::Denial;
+use crate::Denial;
+use crate::access::{AssetValue, RuleType, Term, TermValue, contains_pattern};
+use crate::{AccessGroup, Asset};
 
 /// The answer to "which assets may this subject view (or scan)?" for every asset at once.
 #[derive(Clone, Debug, PartialEq)]
@@ -231,7 +233,7 @@ impl Test {
     ///
     /// ```
     /// use scangate::plan::Test;
-    /// use scangate::{Operator, RuleType, Term};
+    /// use scangate::access::{Operator, RuleType, Term};
     /// let term = Term::parse(RuleType::Fqdn, Operator::Ends, ".Example.COM.").unwrap();
     /// assert_eq!(Test::from_term(&term), Test::Ends(".example.com".into()));
     /// ```

@@ -15,7 +15,8 @@ use std::net::IpAddr;
 
 use super::canonical_text;
 use super::sql::{Dialect, SqlValue};
-use crate::access::{Asset, AssetValue, RuleType};
+use crate::Asset;
+use crate::access::{AssetValue, RuleType};
 
 /// Table and column names of the default schema, as the host names them. Every name is
 /// quoted when rendered (`"` doubled); a name with `.` is quoted part by part, so

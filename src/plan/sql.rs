@@ -129,7 +129,8 @@ impl Plan<'_> {
     ///
     /// ```
     /// use scangate::plan::{Dialect, Schema, SqlValue};
-    /// use scangate::{AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Action, Policy, Principal, RoleId, Rule, Subject, User};
+    /// use scangate::{AccessGroup, Action, Policy, RoleId, Subject, User};
+    /// use scangate::access::{AccessGroupType, AccessGroups, AccessPermissions, Principal, Rule};
     /// let g = AccessGroup::new("OS", AccessGroupType::ManageAssets)
     ///     .with_rule(Rule::parse("operating_system", "match", ["50%_off*'; DROP"]).unwrap())
     ///     .with_principal(Principal::user("alice", AccessPermissions::CAN_VIEW));

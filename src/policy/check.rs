@@ -1,5 +1,5 @@
-//! The decision rule (SPEC §1): every layer that applies must allow; a layer that does not
-//! apply is skipped; anything not allowed is denied.
+//! The decision rule (`docs/semantics.md`, "The engine"): every layer that applies must allow;
+//! a layer that does not apply is skipped; anything not allowed is denied.
 //!
 //! 1. the action must be in the catalogue, and the subject must resolve (a directory user,
 //!    or a role given inline, or an API key);
@@ -14,10 +14,10 @@ use super::decision::{Decision, Denial, ObjectGrant, TargetGrant};
 use super::{DirectoryEntry, Policy, Resource, Subject};
 use crate::access::{
     AccessGroup, AccessGroupType, AccessPermissions, Asset, Change, Grant, GroupSet, Membership,
-    Target,
+    Requester, Target,
 };
-use crate::action::{Action, ActionSpec, ObjectCheck};
-use crate::permission::Permissions;
+use crate::policy::action::{Action, ActionSpec, ObjectCheck};
+use crate::role::permission::Permissions;
 use crate::role::{Role, RoleError, RoleOperation, RolePatch};
 use crate::scope::{Scope, ScopeSet};
 use std::borrow::Cow;
@@ -323,34 +323,26 @@ impl Policy {
         resource: Resource<'a>,
         explain: bool,
     ) -> Result<Option<ObjectGrant<'a>>, Denial<'a>> {
-        match (spec.object(), resource) {
-            (ObjectCheck::None, _) => Ok(None),
+        let object = spec.object();
+        // Which resources the check reads is the action table's (`ObjectCheck::accepts`).
+        let accepted = object.accepts(&resource);
+        if accepted == Ok(false) {
+            return Ok(None);
+        }
+        if let ObjectCheck::ChangeRole(_) = object {
+            // A role change needs the requester's role before it looks at the resource.
+            resolved.role.ok_or(Denial::NoRole)?;
+        }
+        accepted.map_err(Denial::MissingResource)?;
+        match (object, resource) {
             (ObjectCheck::Asset { permission, .. }, Resource::Asset(asset)) => self
                 .asset_grant(resolved, asset, permission, explain)
                 .map(Some),
-            (ObjectCheck::Asset { required: true, .. }, _) => {
-                Err(Denial::MissingResource("an asset"))
-            }
-            (
-                ObjectCheck::Asset {
-                    required: false, ..
-                },
-                Resource::None,
-            ) => Ok(None),
-            (ObjectCheck::Asset { .. }, _) => Err(Denial::MissingResource("an asset or nothing")),
             (ObjectCheck::ScanTargets, Resource::Targets(targets)) => {
                 self.targets_grant(resolved, targets, explain).map(Some)
             }
-            (ObjectCheck::ScanTargets, Resource::None) => Ok(None),
-            (ObjectCheck::ScanTargets, _) => {
-                Err(Denial::MissingResource("a target list or nothing"))
-            }
             (ObjectCheck::GroupMembership, Resource::UserGroup(group)) => {
                 self.group_grant(resolved, group).map(Some)
-            }
-            (ObjectCheck::GroupMembership, Resource::None) => Ok(None),
-            (ObjectCheck::GroupMembership, _) => {
-                Err(Denial::MissingResource("a user group or nothing"))
             }
             (ObjectCheck::AssignRole, Resource::Role(id)) => {
                 let requester = resolved.role.ok_or(Denial::NoRole)?;
@@ -372,23 +364,17 @@ impl Policy {
                 }
                 Ok(Some(ObjectGrant::Role(role)))
             }
-            (ObjectCheck::AssignRole | ObjectCheck::ReadRole, Resource::None) => Ok(None),
-            (ObjectCheck::AssignRole | ObjectCheck::ReadRole, _) => {
-                Err(Denial::MissingResource("a role or nothing"))
-            }
             (ObjectCheck::ChangeRole(operation), resource) => {
-                self.role_change(resolved, operation, resource)
+                self.role_change(resolved, operation, resource).map(Some)
             }
             (ObjectCheck::ReadAccessGroup, Resource::AccessGroup(id)) => {
                 self.access_group_read(resolved, id).map(Some)
             }
-            (ObjectCheck::ReadAccessGroup, Resource::None) => Ok(None),
-            (ObjectCheck::ReadAccessGroup, _) => {
-                Err(Denial::MissingResource("an access group or nothing"))
-            }
-            (ObjectCheck::ChangeAccessGroup(change), resource) => {
-                self.access_group_change(resolved, change, resource)
-            }
+            (ObjectCheck::ChangeAccessGroup(change), resource) => self
+                .access_group_change(resolved, change, resource)
+                .map(Some),
+            // `accepts` admits no other pair.
+            (object, _) => Err(Denial::MissingResource(object.expected())),
         }
     }
 
@@ -581,10 +567,7 @@ impl Policy {
         resolved: &Resolved<'a>,
         operation: RoleOperation,
         resource: Resource<'a>,
-    ) -> Result<Option<ObjectGrant<'a>>, Denial<'a>> {
-        if matches!(resource, Resource::None) {
-            return Ok(None);
-        }
+    ) -> Result<ObjectGrant<'a>, Denial<'a>> {
         let requester = resolved.role.ok_or(Denial::NoRole)?.id();
         let roles = &self.data.roles;
         // The rules are checked against the catalog as it is; the change is not made
@@ -600,16 +583,14 @@ impl Policy {
                 roles.validate_edit(requester, id, patch).map(drop)
             }
             (RoleOperation::Delete, Resource::Role(id)) => roles.validate_delete(requester, id),
-            (RoleOperation::Create, _) => {
-                return Err(Denial::MissingResource("a role draft or nothing"));
+            (operation, _) => {
+                return Err(Denial::MissingResource(
+                    ObjectCheck::ChangeRole(operation).expected(),
+                ));
             }
-            (RoleOperation::Edit, _) => {
-                return Err(Denial::MissingResource("a role, a role patch or nothing"));
-            }
-            _ => return Err(Denial::MissingResource("a role or nothing")),
         };
         outcome
-            .map(|()| Some(ObjectGrant::RoleChange))
+            .map(|()| ObjectGrant::RoleChange)
             .map_err(Denial::Role)
     }
 
@@ -639,13 +620,12 @@ impl Policy {
         resolved: &Resolved<'a>,
         change: Change,
         resource: Resource<'a>,
-    ) -> Result<Option<ObjectGrant<'a>>, Denial<'a>> {
-        let admin = resolved.role.is_some_and(Role::is_administrator);
+    ) -> Result<ObjectGrant<'a>, Denial<'a>> {
+        let admin = Requester::of_role(resolved.role);
         let groups = &self.data.groups;
         // The rules are checked against the groups as they are; the change is not made
         // (docs/semantics.md, "Checking a change").
         let outcome = match (change, resource) {
-            (_, Resource::None) => return Ok(None),
             (Change::Create, Resource::AccessGroupDraft(draft)) => {
                 groups.validate_create(admin, draft)
             }
@@ -656,13 +636,14 @@ impl Policy {
             (Change::Delete, Resource::AccessGroup(id)) => {
                 groups.validate_delete(admin, id).map(drop)
             }
-            (Change::Delete, _) => {
-                return Err(Denial::MissingResource("an access group or nothing"));
+            (change, _) => {
+                return Err(Denial::MissingResource(
+                    ObjectCheck::ChangeAccessGroup(change).expected(),
+                ));
             }
-            _ => return Err(Denial::MissingResource("an access group draft or nothing")),
         };
         outcome
-            .map(|()| Some(ObjectGrant::AccessGroupChange))
+            .map(|()| ObjectGrant::AccessGroupChange)
             .map_err(|error| Denial::AccessGroup(Box::new(error)))
     }
 }

@@ -5,11 +5,11 @@
 //! layer that refused and exactly what was missing ([`Denial`]). `Display` renders one
 //! sentence fit for a 403 body or an audit log.
 
-use crate::Cut;
 use crate::access::{AccessGroup, AccessGroupError, AccessPermissions, Grant, Membership, Target};
-use crate::permission::Permissions;
+use crate::role::permission::Permissions;
 use crate::role::{Role, RoleError, RoleId};
 use crate::scope::{Scope, ScopeSet};
+use crate::text::Cut;
 use std::fmt;
 
 /// The layers a request passes, in order. A denial names the layer that refused.

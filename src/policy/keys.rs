@@ -1,5 +1,6 @@
-//! API-key creation (SPEC §2): a user may give a key only the scopes their own role could
-//! exercise; asking for more is an error naming the excess.
+//! API-key creation (`docs/semantics.md`, "The engine", creating API keys): a user may give a
+//! key only the scopes their own role could exercise; asking for more is an error naming the
+//! excess.
 
 use super::decision::Denial;
 use super::{Policy, PolicyError, Subject};
@@ -93,9 +94,9 @@ impl Policy {
             .resolve(owner)
             .ok()
             .and_then(|r| r.role)
-            .map_or_else(String::new, |role| crate::echo(role.name()));
+            .map_or_else(String::new, |role| crate::text::echo(role.name()));
         Err(PolicyError::KeyScopes {
-            owner: crate::echo(owner.user_id().unwrap_or_default()),
+            owner: crate::text::echo(owner.user_id().unwrap_or_default()),
             role,
             excess,
         })

@@ -1,450 +1,48 @@
-//! The engine (SPEC §1, §5, §6): a [`Policy`] built once from roles, access groups, a user
-//! directory and the action catalogue, answering [`Policy::check`] with an explained
-//! [`Decision`].
+//! The engine (`docs/semantics.md`, "The engine"): a [`Policy`] built once
+//! from roles, access groups, a user directory and the action catalogue, answering
+//! [`Policy::check`] with an explained [`Decision`](crate::Decision).
 //!
-//! - `mod.rs`: the policy, its builder, subjects and resources;
+//! The everyday types (`Policy`, `PolicyBuilder`, `User`, `Subject`, `Resource`, `Action`,
+//! `Decision`, `Denial`, `PolicyError`) are at the crate root; the rest of the engine is
+//! here.
+//!
+//! - `engine`: the policy, its builder, resources and the policy errors;
+//! - `action`: the one action table ([`ActionSpec`], [`ObjectCheck`]);
+//! - `subject`, `directory`: who asks, and the user directory;
 //! - `check`: the decision rule across the three layers;
 //! - `decision`: decisions, denials and their explanations;
-//! - `extras`: effective permissions, `who_can`, the asset filter, target partitioning;
+//! - `effective`, `who_can`, `asset_filter`, `partition`: what the engine offers beyond
+//!   `check` (effective permissions, who reaches an asset, a per-row asset filter, scan
+//!   target partitioning);
 //! - `keys`: which scopes a user may put on a new API key;
 //! - `mutate`: role and access-group changes returning a new policy;
 //! - `wire` (feature `serde`): the policy file, requests, decisions as JSON.
 
+pub(crate) mod action;
+mod asset_filter;
 mod check;
-mod decision;
-mod directory;
-mod extras;
+pub(crate) mod decision;
+pub(crate) mod directory;
+mod effective;
+pub(crate) mod engine;
 mod keys;
 mod mutate;
-mod subject;
+mod partition;
+pub(crate) mod subject;
+mod who_can;
 #[cfg(feature = "serde")]
 mod wire;
 
-pub use decision::{Decision, Denial, Layer, ObjectGrant, TargetGrant};
-pub(crate) use directory::{Directory, DirectoryEntry};
-pub use directory::{DirectoryUser, User};
-pub use extras::{AllowedTarget, AssetFilter, Effective, Partition, Reach, SkippedTarget, WhoCan};
-pub use subject::{OwnedSubject, Subject};
+pub use action::{ActionSpec, ObjectCheck};
+pub use asset_filter::AssetFilter;
+pub use decision::{Layer, ObjectGrant, TargetGrant};
+pub use directory::DirectoryUser;
+pub(crate) use directory::{DirectoryEntry, User};
+pub use effective::Effective;
+pub(crate) use engine::{Compiled, Policy, PolicyData, PolicyError, Resource};
+pub use partition::{AllowedTarget, Partition, SkippedTarget};
+pub use subject::OwnedSubject;
+pub(crate) use subject::Subject;
+pub use who_can::{Reach, WhoCan};
 #[cfg(feature = "serde")]
 pub use wire::{PolicyFileError, Problem, Request, RequestError};
-
-use crate::access::{
-    AccessGroup, AccessGroups, AccessPermissions, Asset, GroupIndex, GroupSet, Target,
-};
-use crate::action::{Action, ActionSpec, BUILTIN_ACTIONS};
-use crate::role::{Role, RoleCatalog, RoleDraft, RoleError, RoleId, RolePatch};
-use crate::scope::ScopeSet;
-use std::sync::Arc;
-
-/// What an action is about.
-#[derive(Clone, Copy, Debug, Default)]
-#[non_exhaustive]
-pub enum Resource<'a> {
-    /// Nothing in particular (listing, or an action with no object).
-    #[default]
-    None,
-    /// An asset row.
-    Asset(&'a Asset),
-    /// A scan's target list.
-    Targets(&'a [Target]),
-    /// A role, by id.
-    Role(RoleId),
-    /// A role to create.
-    RoleDraft(&'a RoleDraft),
-    /// A change to role `id`.
-    RolePatch(RoleId, &'a RolePatch),
-    /// A user group, by id.
-    UserGroup(&'a str),
-    /// An access group, by id.
-    AccessGroup(&'a str),
-    /// An access group to create, or the new content of the group with the draft's id.
-    AccessGroupDraft(&'a AccessGroup),
-}
-
-/// A policy that cannot be built.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum PolicyError {
-    /// A role problem (override of a built-in role, duplicate id, …).
-    #[error(transparent)]
-    Role(#[from] RoleError),
-    /// An access-group problem.
-    #[error(transparent)]
-    AccessGroup(#[from] crate::access::AccessGroupError),
-    /// A user names a role that does not exist.
-    #[error("user `{user}` has role `{role}`, which does not exist")]
-    UnknownUserRole {
-        /// The user.
-        user: String,
-        /// The missing role.
-        role: RoleId,
-    },
-    /// Two users share an id.
-    #[error("user `{0}` is listed twice")]
-    DuplicateUser(String),
-    /// A host action reuses a name.
-    #[error("action `{0}` is defined twice")]
-    DuplicateAction(String),
-    /// More actions than a handle can number.
-    #[error("too many actions")]
-    TooManyActions,
-    /// A change was refused by the policy itself (layers 1–2 or a missing subject).
-    #[error("{0}")]
-    Denied(String),
-    /// A new API key asks for scopes its owner's role cannot exercise.
-    #[error("role `{role}` cannot exercise `{excess}`, so a key of `{owner}` may not hold it")]
-    KeyScopes {
-        /// The key's owner.
-        owner: String,
-        /// The owner's role name.
-        role: String,
-        /// The scopes beyond the role.
-        excess: ScopeSet,
-    },
-}
-
-/// The access groups compiled for decisions.
-#[derive(Debug)]
-pub(crate) struct Compiled {
-    pub(crate) index: GroupIndex,
-    /// Groups that hold asset records (not SCAN_TARGETS).
-    pub(crate) asset_holders: GroupSet,
-    /// Every group.
-    pub(crate) all: GroupSet,
-}
-
-impl Compiled {
-    fn new(groups: &AccessGroups) -> Compiled {
-        let asset_holders = groups
-            .iter()
-            .enumerate()
-            .filter(|(_, group)| check::holds_assets(group))
-            .map(|(position, _)| position)
-            .collect();
-        Compiled {
-            index: GroupIndex::new(groups),
-            asset_holders,
-            all: GroupSet::full(groups.len()),
-        }
-    }
-
-    /// The groups that take part in an asset question about `permission`: every group
-    /// for scanning (a SCAN_TARGETS group contains an asset through its addresses, which
-    /// the index knows), the asset holders otherwise (`docs/semantics.md`, "Choice (asset
-    /// checks)").
-    pub(crate) fn asset_groups(&self, permission: AccessPermissions) -> &GroupSet {
-        if check::scan_targets_take_part(permission) {
-            &self.all
-        } else {
-            &self.asset_holders
-        }
-    }
-
-    /// The groups granting `permission` to `user` in `groups`, limited to the groups that
-    /// take part in asset questions about it when `assets`.
-    pub(crate) fn granting(
-        &self,
-        user: &str,
-        groups: &[String],
-        permission: AccessPermissions,
-        assets: bool,
-    ) -> GroupSet {
-        let mut set = self.index.granting(user, groups, permission);
-        if assets && !check::scan_targets_take_part(permission) {
-            set.intersect_with(&self.asset_holders);
-        }
-        set
-    }
-
-    fn entry(&self, user: User) -> DirectoryEntry {
-        let (id, groups) = (user.id.as_str(), user.groups.as_slice());
-        DirectoryEntry {
-            view_assets: self.granting(id, groups, AccessPermissions::CAN_VIEW, true),
-            scan: self.granting(id, groups, AccessPermissions::CAN_SCAN, false),
-            user,
-        }
-    }
-}
-
-/// The data behind a [`Policy`].
-#[derive(Debug)]
-pub(crate) struct PolicyData {
-    pub(crate) roles: RoleCatalog,
-    pub(crate) groups: AccessGroups,
-    /// Shared between policies whose access groups are the same.
-    pub(crate) compiled: Arc<Compiled>,
-    /// Shared between policies whose groups and users are the same.
-    pub(crate) users: Arc<Directory>,
-    pub(crate) actions: Vec<ActionSpec>,
-}
-
-impl PolicyData {
-    /// Compiles the access groups and the directory's grants.
-    pub(crate) fn new(
-        roles: RoleCatalog,
-        groups: AccessGroups,
-        users: Vec<User>,
-        actions: Vec<ActionSpec>,
-    ) -> PolicyData {
-        let compiled = Arc::new(Compiled::new(&groups));
-        PolicyData::with_compiled(roles, groups, compiled, users, actions)
-    }
-
-    /// As [`PolicyData::new`], reusing an index compiled from the same `groups`.
-    pub(crate) fn with_compiled(
-        roles: RoleCatalog,
-        groups: AccessGroups,
-        compiled: Arc<Compiled>,
-        users: Vec<User>,
-        actions: Vec<ActionSpec>,
-    ) -> PolicyData {
-        let users = Arc::new(Directory::new(users, &compiled));
-        PolicyData {
-            roles,
-            groups,
-            compiled,
-            users,
-            actions,
-        }
-    }
-}
-
-/// Everything needed to decide: roles, access groups, users, actions. Built once with
-/// [`PolicyBuilder`], all validation done; then [`Policy::check`] is infallible.
-///
-/// `Policy` is `Send + Sync`, and cloning it clones an `Arc`: share it between threads and
-/// swap in a new one when the data changes.
-///
-/// ```
-/// use scangate::{Action, Policy, Resource, RoleId, Subject, User};
-///
-/// let policy = Policy::builder().user(User::new("ann", RoleId::AUDITOR)).build()?;
-/// let decision = policy.check(&Subject::user("ann"), Action::TICKET_CREATE, Resource::None);
-/// assert!(!decision.is_allowed());
-/// assert_eq!(decision.to_string(), "deny `ticket.create`: role `Auditor` lacks permCreateTickets, required by `ticket.create`");
-/// assert!(policy.is_allowed(&Subject::user("ann"), Action::ORG_LOG_VIEW, Resource::None));
-/// # Ok::<(), scangate::PolicyError>(())
-/// ```
-#[derive(Clone, Debug)]
-pub struct Policy {
-    pub(crate) data: Arc<PolicyData>,
-}
-
-impl Default for Policy {
-    fn default() -> Self {
-        Policy::from_data(PolicyData::new(
-            RoleCatalog::builtin(),
-            AccessGroups::new(),
-            Vec::new(),
-            BUILTIN_ACTIONS.to_vec(),
-        ))
-    }
-}
-
-impl Policy {
-    /// A builder with the built-in roles and actions, and nothing else.
-    #[must_use]
-    pub fn builder() -> PolicyBuilder {
-        PolicyBuilder::default()
-    }
-
-    pub(crate) fn from_data(data: PolicyData) -> Policy {
-        Policy {
-            data: Arc::new(data),
-        }
-    }
-
-    /// The roles.
-    #[must_use]
-    pub fn roles(&self) -> &RoleCatalog {
-        &self.data.roles
-    }
-
-    /// The access groups.
-    #[must_use]
-    pub fn access_groups(&self) -> &AccessGroups {
-        &self.data.groups
-    }
-
-    /// The user `id` of the directory.
-    #[must_use]
-    pub fn user(&self, id: &str) -> Option<DirectoryUser<'_>> {
-        self.data.users.handle(id)
-    }
-
-    /// The directory's users, in the order they were given.
-    pub fn users(&self) -> impl Iterator<Item = &User> {
-        self.data.users.users()
-    }
-
-    /// The action of this name (built-in or host-defined).
-    ///
-    /// ```
-    /// use scangate::{Action, Policy};
-    /// assert_eq!(Policy::default().action("scan.run"), Some(Action::SCAN_RUN));
-    /// ```
-    #[must_use]
-    pub fn action(&self, name: &str) -> Option<Action> {
-        self.data
-            .actions
-            .iter()
-            .position(|spec| spec.name() == name)
-            .and_then(|at| u16::try_from(at).ok())
-            .map(Action)
-    }
-
-    /// The specification of an action of this policy.
-    #[must_use]
-    pub fn action_spec(&self, action: Action) -> Option<&ActionSpec> {
-        self.data.actions.get(usize::from(action.0))
-    }
-
-    /// Every action of this policy, built-in first.
-    pub fn actions(&self) -> impl Iterator<Item = (Action, &ActionSpec)> {
-        self.data
-            .actions
-            .iter()
-            .enumerate()
-            .filter_map(|(i, spec)| Some((Action(u16::try_from(i).ok()?), spec)))
-    }
-
-    /// A builder holding this policy's data, to change and build again.
-    #[must_use]
-    pub fn to_builder(&self) -> PolicyBuilder {
-        PolicyBuilder {
-            custom_roles: self.data.roles.custom().cloned().collect(),
-            deleted_builtins: self.data.roles.deleted_builtins().collect(),
-            groups: self.data.groups.clone(),
-            users: self.users().cloned().collect(),
-            actions: self
-                .data
-                .actions
-                .get(BUILTIN_ACTIONS.len()..)
-                .unwrap_or_default()
-                .to_vec(),
-        }
-    }
-}
-
-/// Builds a [`Policy`]; [`PolicyBuilder::build`] does all validation.
-#[derive(Clone, Debug, Default)]
-pub struct PolicyBuilder {
-    custom_roles: Vec<Role>,
-    /// The built-in roles to leave out (deleted), as the catalog records them.
-    deleted_builtins: Vec<RoleId>,
-    groups: AccessGroups,
-    users: Vec<User>,
-    actions: Vec<ActionSpec>,
-}
-
-impl PolicyBuilder {
-    /// Adds a custom role (the built-in roles 0–7 are always present).
-    #[must_use]
-    pub fn role(mut self, role: Role) -> PolicyBuilder {
-        self.custom_roles.push(role);
-        self
-    }
-
-    /// Adds custom roles.
-    #[must_use]
-    pub fn roles(mut self, roles: impl IntoIterator<Item = Role>) -> PolicyBuilder {
-        self.custom_roles.extend(roles);
-        self
-    }
-
-    /// Leaves out these deletable built-in roles, deleted earlier (by
-    /// [`Policy::delete_role`] or on a server). Users may not be assigned to them.
-    ///
-    /// ```
-    /// use scangate::{Policy, PolicyError, RoleId, User};
-    /// let builder = Policy::builder().without_builtin_roles([RoleId::AUDITOR]);
-    /// assert!(builder.clone().build()?.roles().get(RoleId::AUDITOR).is_none());
-    /// let error = builder.user(User::new("ann", RoleId::AUDITOR)).build().unwrap_err();
-    /// assert!(matches!(error, PolicyError::UnknownUserRole { .. }));
-    /// # Ok::<(), PolicyError>(())
-    /// ```
-    #[must_use]
-    pub fn without_builtin_roles(mut self, ids: impl IntoIterator<Item = RoleId>) -> PolicyBuilder {
-        self.deleted_builtins.extend(ids);
-        self
-    }
-
-    /// Sets the access groups (as read from a server: accepted as they are).
-    #[must_use]
-    pub fn access_groups(mut self, groups: AccessGroups) -> PolicyBuilder {
-        self.groups = groups;
-        self
-    }
-
-    /// Adds a user to the directory.
-    #[must_use]
-    pub fn user(mut self, user: User) -> PolicyBuilder {
-        self.users.push(user);
-        self
-    }
-
-    /// Adds users to the directory.
-    #[must_use]
-    pub fn users(mut self, users: impl IntoIterator<Item = User>) -> PolicyBuilder {
-        self.users.extend(users);
-        self
-    }
-
-    /// Adds a host-defined action.
-    ///
-    /// ```
-    /// use scangate::{ActionSpec, Permissions, Policy, Resource, RoleId, Subject, User};
-    /// let policy = Policy::builder()
-    ///     .action(ActionSpec::new("report.export").with_permissions(Permissions::SHARE_OBJECTS))
-    ///     .user(User::new("cm", RoleId::CREDENTIAL_MANAGER))
-    ///     .build()?;
-    /// let export = policy.action("report.export").unwrap();
-    /// assert!(policy.is_allowed(&Subject::user("cm"), export, Resource::None));
-    /// # Ok::<(), scangate::PolicyError>(())
-    /// ```
-    #[must_use]
-    pub fn action(mut self, action: ActionSpec) -> PolicyBuilder {
-        self.actions.push(action);
-        self
-    }
-
-    /// Validates everything and builds the policy.
-    ///
-    /// # Errors
-    ///
-    /// [`PolicyError`]: a custom role overriding a built-in one, duplicate role ids, a
-    /// custom role holding `permManageApp`, a deleted built-in role that is not a
-    /// deletable built-in role, a user whose role does not exist (or was deleted), a user
-    /// listed twice, a host action reusing a name.
-    pub fn build(self) -> Result<Policy, PolicyError> {
-        let roles = RoleCatalog::new(self.custom_roles)?.without_builtins(self.deleted_builtins)?;
-        let mut seen = std::collections::HashSet::with_capacity(self.users.len());
-        for user in &self.users {
-            if roles.get(user.role).is_none() {
-                return Err(PolicyError::UnknownUserRole {
-                    user: crate::echo(&user.id),
-                    role: user.role,
-                });
-            }
-            if !seen.insert(user.id.as_str()) {
-                return Err(PolicyError::DuplicateUser(crate::echo(&user.id)));
-            }
-        }
-        let mut actions = BUILTIN_ACTIONS.to_vec();
-        for action in self.actions {
-            if actions.iter().any(|known| known.name() == action.name()) {
-                return Err(PolicyError::DuplicateAction(action.name().to_owned()));
-            }
-            actions.push(action);
-        }
-        if actions.len() > usize::from(u16::MAX) {
-            return Err(PolicyError::TooManyActions);
-        }
-        Ok(Policy::from_data(PolicyData::new(
-            roles,
-            self.groups,
-            self.users,
-            actions,
-        )))
-    }
-}

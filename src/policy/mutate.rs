@@ -1,11 +1,11 @@
-//! Role and access-group changes (SPEC §6): each is checked like the matching action
-//! (layers 1 and 2 for the subject), then validated by the role or access-group rules, and
-//! returns a new [`Policy`] or the precise error. A rejected change leaves the old policy
-//! untouched; an accepted one shares everything it did not change.
+//! Role and access-group changes (`docs/semantics.md`, "The engine"): each is checked like the
+//! matching action (layers 1 and 2 for the subject), then validated by the role or access-group
+//! rules, and returns a new [`Policy`] or the precise error. A rejected change leaves the old
+//! policy untouched; an accepted one shares everything it did not change.
 
 use super::{Policy, PolicyData, PolicyError, Resource, Subject, User};
-use crate::access::{AccessGroup, AccessGroups};
-use crate::action::Action;
+use crate::access::{AccessGroup, AccessGroups, Requester};
+use crate::policy::action::Action;
 use crate::role::{Role, RoleCatalog, RoleDraft, RoleId, RolePatch};
 use std::sync::Arc;
 
@@ -76,7 +76,7 @@ impl Policy {
     /// the role rules (no `permManageApp`, no escalation, names).
     ///
     /// ```
-    /// use scangate::{Permissions, Policy, PolicyError, RoleDraft, RoleError, RoleId, Subject, User};
+    /// use scangate::{Permissions, Policy, PolicyError, RoleError, RoleId, Subject, User, role::RoleDraft};
     /// let policy = Policy::builder().user(User::new("sam", RoleId::SECURITY_MANAGER)).build()?;
     /// let sam = Subject::user("sam");
     /// let (policy, id) = policy.create_role(&sam, RoleDraft::new("Tickets").with_permissions(Permissions::CREATE_TICKETS))?;
@@ -151,10 +151,12 @@ impl Policy {
         Ok((self.with(Some(roles), None, Some(users)), moved))
     }
 
-    fn is_admin(&self, subject: &Subject<'_>, action: Action) -> Result<bool, PolicyError> {
-        Ok(self
-            .requester(subject, action)?
-            .is_some_and(Role::is_administrator))
+    fn group_requester(
+        &self,
+        subject: &Subject<'_>,
+        action: Action,
+    ) -> Result<Requester, PolicyError> {
+        Ok(Requester::of_role(self.requester(subject, action)?))
     }
 
     /// Creates an access group (`access_group.create`; the Administrator only).
@@ -169,7 +171,7 @@ impl Policy {
         subject: &Subject<'_>,
         group: AccessGroup,
     ) -> Result<Policy, PolicyError> {
-        let admin = self.is_admin(subject, Action::ACCESS_GROUP_CREATE)?;
+        let admin = self.group_requester(subject, Action::ACCESS_GROUP_CREATE)?;
         let groups = self.data.groups.create(admin, group)?;
         Ok(self.with(None, Some(groups), None))
     }
@@ -185,7 +187,7 @@ impl Policy {
         subject: &Subject<'_>,
         group: AccessGroup,
     ) -> Result<Policy, PolicyError> {
-        let admin = self.is_admin(subject, Action::ACCESS_GROUP_EDIT)?;
+        let admin = self.group_requester(subject, Action::ACCESS_GROUP_EDIT)?;
         let Some(id) = group.id().map(str::to_owned) else {
             return Err(PolicyError::Denied(
                 "an access group to edit needs its id".to_owned(),
@@ -205,7 +207,7 @@ impl Policy {
         subject: &Subject<'_>,
         id: &str,
     ) -> Result<Policy, PolicyError> {
-        let admin = self.is_admin(subject, Action::ACCESS_GROUP_DELETE)?;
+        let admin = self.group_requester(subject, Action::ACCESS_GROUP_DELETE)?;
         let groups = self.data.groups.delete(admin, id)?;
         Ok(self.with(None, Some(groups), None))
     }

@@ -1,4 +1,5 @@
-//! The engine's JSON (feature `serde`), reusing the real wire formats (SPEC §7):
+//! The engine's JSON (feature `serde`), reusing the real wire formats (`docs/semantics.md`,
+//! "The engine", files and requests):
 //!
 //! - the policy file / snapshot: `{"roles": [Tenable role objects], "access_groups":
 //!   [Tenable access-group objects, v1 or v2], "users": [{"id", "role", "groups"}],
@@ -7,7 +8,8 @@
 //! - a decision as a JSON explanation.
 
 use super::decision::{Decision, Denial, ObjectGrant, TargetGrant, requirement_names};
-use super::{Policy, PolicyBuilder, PolicyError, Resource, Subject, User};
+use super::engine::PolicyBuilder;
+use super::{Policy, PolicyError, Resource, Subject, User};
 use crate::access::{
     AccessGroup, AccessGroupError, AccessGroupType, AccessGroups, Asset, Grant, MAX_ACCESS_GROUPS,
     Membership, StreamedGroup, Target,
@@ -92,7 +94,7 @@ impl FromElement for RoleRead {
 
 impl FromElement for UserWire {
     fn from_element(value: &Value) -> Result<UserWire, String> {
-        UserWire::deserialize(value).map_err(|error| crate::json_error(&error))
+        UserWire::deserialize(value).map_err(|error| crate::text::json_error(&error))
     }
 }
 
@@ -126,7 +128,7 @@ impl<'de> Deserialize<'de> for GroupElement {
         Ok(GroupElement(AccessGroup::deserialize(&value).map_err(
             |error| GroupFailure {
                 name: value.get("name").and_then(Value::as_str).map(str::to_owned),
-                error: crate::json_error(&error),
+                error: crate::text::json_error(&error),
             },
         )))
     }
@@ -154,7 +156,7 @@ fn role_object(value: &Value) -> &Value {
 fn syntax_problem(error: &serde_json::Error) -> Problem {
     Problem::at(
         format!("line {} column {}", error.line(), error.column()),
-        crate::json_error(error),
+        crate::text::json_error(error),
     )
 }
 
@@ -239,7 +241,7 @@ fn collect(
                 format!("access_groups[{i}]"),
                 format!(
                     "duplicate: access group name `{}` is already used by access_groups[{}] (names are case-insensitive)",
-                    crate::Cut(name),
+                    crate::text::Cut(name),
                     first.get()
                 ),
             )),
@@ -256,7 +258,7 @@ fn collect(
                 problems.push(Problem::at(
                     format!("access_groups[{i}]"),
                     AccessGroupError::AllAssetsWithType {
-                        group: crate::echo(group.name()),
+                        group: crate::text::echo(group.name()),
                         group_type: group.group_type(),
                     },
                 ));
@@ -328,7 +330,7 @@ impl Policy {
     /// assert!(policy.roles().get(RoleId::AUDITOR).is_none());
     /// let error = Policy::from_json(r#"{"users": [{"id": "ann", "role": "7"}], "deleted_builtin_roles": ["7"]}"#).unwrap_err();
     /// assert_eq!(error.to_string(), "invalid policy: users (`ann`): user `ann` has role `7`, which does not exist");
-    /// # Ok::<(), scangate::PolicyFileError>(())
+    /// # Ok::<(), scangate::policy::PolicyFileError>(())
     /// ```
     ///
     /// # Errors
@@ -342,7 +344,7 @@ impl Policy {
     ///     "users": [{"id": "tia", "role": "1000001"}]
     /// }"#)?;
     /// assert!(policy.is_allowed(&Subject::user("tia"), Action::TICKET_CREATE, Resource::None));
-    /// # Ok::<(), scangate::PolicyFileError>(())
+    /// # Ok::<(), scangate::policy::PolicyFileError>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Policy, PolicyFileError> {
         let read = read_file(text).map_err(PolicyFileError)?;
@@ -481,18 +483,18 @@ enum OwnedResource {
     AccessGroupDraft(Box<AccessGroup>),
 }
 
-/// One request in the command-line format (SPEC §7), read from JSON:
+/// One request in the command-line format (`docs/semantics.md`, "The engine", files and requests), read from JSON:
 /// `{"subject": {"user", "role", "groups", "scopes"}, "action": "...", "resource": {one of
 /// "asset", "targets", "role", "role_draft", "role" + "role_patch", "group",
 /// "access_group", "access_group_draft"}}`. Unknown keys are errors: a misspelt resource
 /// must not silently turn into "no resource".
 ///
 /// ```
-/// use scangate::{Policy, Request};
+/// use scangate::{Policy, policy::Request};
 /// let request = Request::from_json(r#"{"subject": {"scopes": ["scans:read"]}, "action": "scan.read"}"#)?;
 /// assert!(Policy::default().check_request(&request).is_allowed());
 /// assert!(Request::from_json(r#"{"subject": {}, "action": "scan.read", "resource": {"asets": {}}}"#).is_err());
-/// # Ok::<(), scangate::RequestError>(())
+/// # Ok::<(), scangate::policy::RequestError>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct Request {
@@ -513,7 +515,7 @@ impl Request {
     /// bad scope, role id, asset value or target, or more than one resource.
     pub fn from_json(text: &str) -> Result<Request, RequestError> {
         let wire: RequestWire =
-            serde_json::from_str(text).map_err(|e| RequestError(crate::json_error(&e)))?;
+            serde_json::from_str(text).map_err(|e| RequestError(crate::text::json_error(&e)))?;
         let r = wire.resource;
         let mut given: Vec<OwnedResource> = Vec::new();
         if let Some(asset) = r.asset {

@@ -3,7 +3,7 @@
 //! 2–7, seed 002 for the Administrator). Permissions the seeds do not show are false.
 
 use super::{Role, RoleId};
-use crate::permission::Permissions as P;
+use crate::role::permission::Permissions as P;
 
 /// One row of the built-in role table.
 #[derive(Clone, Copy, Debug)]

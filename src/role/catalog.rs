@@ -1,7 +1,7 @@
 //! The set of roles a deployment has, and the rules for changing and reading it.
 //!
 //! Every change returns a new catalog or a precise error; a rejected change leaves the old
-//! catalog untouched. The rules (seeds 001, 002 and SPEC §3):
+//! catalog untouched. The rules (`docs/semantics.md`, "Layer 2", changes):
 //! - only the Administrator and requesters whose role has `permManageRoles` may create, edit
 //!   or delete roles;
 //! - no role may be created or edited to hold `permManageApp`;
@@ -13,7 +13,7 @@
 use super::builtin::{BUILTIN_ROLES, BuiltinRole};
 use super::visibility::{self, RoleQuery, RoleView};
 use super::{Role, RoleDraft, RoleFieldSet, RoleId, RolePatch};
-use crate::permission::Permissions;
+use crate::role::permission::Permissions;
 use std::fmt;
 
 /// Role names are 1–255 characters (our bound; the seeds give none).
@@ -172,7 +172,7 @@ impl RoleError {
     pub(crate) fn not_visible(role: &Role) -> RoleError {
         RoleError::NotVisible {
             id: role.id,
-            name: crate::echo(&role.name),
+            name: crate::text::echo(&role.name),
         }
     }
 
@@ -229,7 +229,7 @@ impl RoleError {
 /// policy file carry it (docs/semantics.md, "Layer 2", changes).
 ///
 /// ```
-/// use scangate::{Permissions, RoleCatalog, RoleDraft, RoleId};
+/// use scangate::{Permissions, RoleId, role::{RoleCatalog, RoleDraft}};
 ///
 /// let catalog = RoleCatalog::builtin();
 /// // A Security Manager may create a role within their own permissions...
@@ -279,7 +279,7 @@ impl RoleCatalog {
             if role.permissions.contains(Permissions::MANAGE_APP) {
                 return Err(RoleError::ManageAppHolder {
                     id: role.id,
-                    name: crate::echo(&role.name),
+                    name: crate::text::echo(&role.name),
                 });
             }
             roles.push(role);
@@ -307,7 +307,7 @@ impl RoleCatalog {
     /// which cannot be deleted.
     ///
     /// ```
-    /// use scangate::{RoleCatalog, RoleId};
+    /// use scangate::{RoleId, role::RoleCatalog};
     /// let catalog = RoleCatalog::builtin().without_builtins([RoleId::AUDITOR])?;
     /// assert!(catalog.get(RoleId::AUDITOR).is_none());
     /// assert_eq!(catalog.deleted_builtins().collect::<Vec<_>>(), [RoleId::AUDITOR]);
@@ -336,7 +336,7 @@ impl RoleCatalog {
     /// The built-in roles this catalog lacks because they were deleted, by id.
     ///
     /// ```
-    /// use scangate::RoleCatalog;
+    /// use scangate::role::RoleCatalog;
     /// assert_eq!(RoleCatalog::builtin().deleted_builtins().count(), 0);
     /// ```
     pub fn deleted_builtins(&self) -> impl Iterator<Item = RoleId> + '_ {
@@ -398,7 +398,7 @@ impl RoleCatalog {
         } else {
             Err(RoleError::Forbidden {
                 requester,
-                requester_name: crate::echo(&role.name),
+                requester_name: crate::text::echo(&role.name),
                 operation,
             })
         }
@@ -416,7 +416,7 @@ impl RoleCatalog {
         } else {
             Err(RoleError::Escalation {
                 requester: requester.id,
-                requester_name: crate::echo(&requester.name),
+                requester_name: crate::text::echo(&requester.name),
                 operation,
                 excess,
             })
@@ -430,14 +430,14 @@ impl RoleCatalog {
             return Err(RoleError::MissingName);
         }
         if name.chars().count() > MAX_ROLE_NAME_CHARS {
-            return Err(RoleError::NameTooLong(crate::echo(name)));
+            return Err(RoleError::NameTooLong(crate::text::echo(name)));
         }
         let taken = self
             .roles
             .iter()
             .any(|role| Some(role.id) != except && same_lowercase(&role.name, name));
         if taken {
-            return Err(RoleError::DuplicateName(crate::echo(name)));
+            return Err(RoleError::DuplicateName(crate::text::echo(name)));
         }
         Ok(())
     }
@@ -561,7 +561,7 @@ impl RoleCatalog {
     /// [`RoleError::Escalation`] when the role holds permissions the requester lacks.
     ///
     /// ```
-    /// use scangate::{RoleCatalog, RoleId};
+    /// use scangate::{RoleId, role::RoleCatalog};
     /// let catalog = RoleCatalog::builtin();
     /// let users = [("ann", RoleId::AUDITOR), ("bob", RoleId::EXECUTIVE)];
     /// let (catalog, moved) = catalog.delete(RoleId::ADMINISTRATOR, RoleId::AUDITOR, users).unwrap();
@@ -622,7 +622,7 @@ impl RoleCatalog {
     /// [`RoleError::UnknownRole`], [`RoleError::NotVisible`], [`RoleError::Escalation`].
     ///
     /// ```
-    /// use scangate::{RoleCatalog, RoleId};
+    /// use scangate::{RoleId, role::RoleCatalog};
     /// let catalog = RoleCatalog::builtin();
     /// assert!(catalog.check_delegable(RoleId::SECURITY_MANAGER, RoleId::AUDITOR).is_ok());
     /// assert!(catalog.check_delegable(RoleId::AUDITOR, RoleId::SECURITY_MANAGER).is_err());
@@ -655,7 +655,7 @@ impl RoleCatalog {
     /// [`RoleError::NotVisible`] for the Administrator role asked by anyone else.
     ///
     /// ```
-    /// use scangate::{RoleCatalog, RoleId, RoleQuery};
+    /// use scangate::{RoleId, role::{RoleCatalog, RoleQuery}};
     /// let catalog = RoleCatalog::builtin();
     /// let view = catalog.view(RoleId::AUDITOR, RoleId::SECURITY_MANAGER, &RoleQuery::new()).unwrap();
     /// assert_eq!(view.shown().to_string(), "id,name,description");

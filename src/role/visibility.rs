@@ -10,7 +10,7 @@
 //! - organization users (everyone but the Administrator) cannot see the Administrator role.
 
 use super::{Role, RoleError};
-use crate::permission::{PERMISSION_FIELDS, Permissions};
+use crate::role::permission::{PERMISSION_FIELDS, Permissions};
 use std::fmt;
 
 /// The fields that are not permissions, by their bit in [`RoleFieldSet`]; the permission
@@ -43,7 +43,7 @@ fn field_name(bit: usize) -> Option<&'static str> {
 /// A set of role fields, as the `fields` query parameter names them.
 ///
 /// ```
-/// use scangate::RoleFieldSet;
+/// use scangate::role::RoleFieldSet;
 /// let fields = RoleFieldSet::parse("name,permScan").unwrap();
 /// assert!(fields.contains("id")); // id always comes back
 /// assert!(fields.contains("permScan"));
@@ -75,7 +75,7 @@ impl RoleFieldSet {
         for name in text.split(',') {
             let bit = (0..=ORGANIZATION_COUNTS_BIT)
                 .find(|bit| field_name(*bit) == Some(name))
-                .ok_or_else(|| RoleError::UnknownField(crate::echo(name)))?;
+                .ok_or_else(|| RoleError::UnknownField(crate::text::echo(name)))?;
             set.0 |= 1 << bit;
         }
         Ok(set)
@@ -174,7 +174,7 @@ impl fmt::Debug for RoleFieldSet {
 /// The query parameters of `GET /role` and `GET /role/{id}`.
 ///
 /// ```
-/// use scangate::RoleQuery;
+/// use scangate::role::RoleQuery;
 /// let query = RoleQuery::new().with_fields("name,permScan").unwrap().subset();
 /// assert!(query.is_subset());
 /// ```

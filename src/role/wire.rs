@@ -11,7 +11,7 @@ use super::{
     OrganizationCount, Role, RoleCreator, RoleDraft, RoleId, RolePatch, RoleView, parse_digits,
 };
 use crate::json::Strict;
-use crate::permission::{PERMISSION_FIELDS, PermissionField, Permissions, WireValue};
+use crate::role::permission::{PERMISSION_FIELDS, PermissionField, Permissions, WireValue};
 use serde::ser::{Error as _, SerializeMap};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -53,7 +53,7 @@ pub struct RoleRead<T = Role> {
 fn bad(field: &str, value: &Value, expected: &'static str) -> RoleJsonError {
     RoleJsonError::BadValue {
         field: field.to_owned(),
-        value: crate::echo(&value.to_string()),
+        value: crate::text::echo(&value.to_string()),
         expected,
     }
 }
@@ -180,7 +180,9 @@ fn read_fields(value: &Value) -> Result<Fields, RoleJsonError> {
                 fields.mask |= field.mask();
                 fields.values |= read_permission(field, value)?;
             }
-            None if key.starts_with("perm") => fields.unknown_permissions.push(crate::echo(key)),
+            None if key.starts_with("perm") => {
+                fields.unknown_permissions.push(crate::text::echo(key))
+            }
             None => {}
         }
     }
@@ -188,7 +190,8 @@ fn read_fields(value: &Value) -> Result<Fields, RoleJsonError> {
 }
 
 fn parse_value(text: &str) -> Result<Value, RoleJsonError> {
-    crate::json::from_str(text).map_err(|error| RoleJsonError::Syntax(crate::json_error(&error)))
+    crate::json::from_str(text)
+        .map_err(|error| RoleJsonError::Syntax(crate::text::json_error(&error)))
 }
 
 impl Role {
@@ -262,7 +265,7 @@ impl RoleDraft {
     /// [`RoleJsonError`] for invalid JSON, a missing `name`, or a bad value.
     ///
     /// ```
-    /// use scangate::{Permissions, RoleDraft};
+    /// use scangate::{Permissions, role::RoleDraft};
     /// let draft = RoleDraft::from_json(r#"{"name": "Example", "permShareObjects": "true"}"#).unwrap();
     /// assert_eq!(draft.value.permissions, Permissions::SHARE_OBJECTS);
     /// ```
@@ -288,7 +291,7 @@ impl RolePatch {
     /// [`RoleJsonError`] for invalid JSON or a bad value.
     ///
     /// ```
-    /// use scangate::RolePatch;
+    /// use scangate::role::RolePatch;
     /// let patch = RolePatch::from_json(r#"{"name": "Updated Role"}"#).unwrap().value;
     /// assert_eq!(patch, RolePatch::new().rename("Updated Role"));
     /// ```
@@ -469,7 +472,7 @@ impl<'de> Deserialize<'de> for RolePatch {
 /// `{type, response, error_code, error_msg, warnings, timestamp}`.
 ///
 /// ```
-/// use scangate::{Envelope, Role};
+/// use scangate::{Role, role::Envelope};
 /// let text = r#"{"type": "regular", "response": {"id": "5", "name": "Executive"},
 ///                "error_code": 0, "error_msg": "", "warnings": [], "timestamp": 1445013119}"#;
 /// let envelope: Envelope<Role> = serde_json::from_str(text).unwrap();

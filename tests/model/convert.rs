@@ -7,9 +7,13 @@
 use std::collections::BTreeMap;
 
 use scangate::{
-    AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Asset, Decision, Denial, Grant,
-    Layer, Membership, ObjectGrant, Permissions, Policy, PrincipalKind, Resource, Role, RoleDraft,
-    RoleId, RolePatch, Rule, ScanLevel, ScopeSet, Subject, Target, User,
+    AccessGroup, Asset, Decision, Denial, Permissions, Policy, Resource, Role, RoleId, ScopeSet,
+    Subject, Target, User,
+    access::{
+        AccessGroupType, AccessGroups, AccessPermissions, Grant, Membership, PrincipalKind, Rule,
+    },
+    policy::{Layer, ObjectGrant},
+    role::{RoleDraft, RolePatch, ScanLevel},
 };
 #[cfg(feature = "serde")]
 use serde_json::{Value, json};
@@ -162,7 +166,12 @@ pub fn crate_group(g: &model::Group) -> AccessGroup {
                     MKind::AllUsers => PrincipalKind::AllUsers,
                     MKind::Other(other) => PrincipalKind::Other(other.as_str().into()),
                 };
-                scangate::Principal::new(kind, p.id.as_deref(), None, access_perms(p.view, p.scan))
+                scangate::access::Principal::new(
+                    kind,
+                    p.id.as_deref(),
+                    None,
+                    access_perms(p.view, p.scan),
+                )
             })
             .collect()
     });

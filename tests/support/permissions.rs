@@ -2,7 +2,8 @@
 
 use proptest::prelude::*;
 use scangate::{
-    OrganizationCount, Permissions, Role, RoleCreator, RoleId, ScanLevel, Scope, ScopeSet,
+    Permissions, Role, RoleId, Scope, ScopeSet,
+    role::{OrganizationCount, RoleCreator, ScanLevel},
 };
 
 /// Any scope.

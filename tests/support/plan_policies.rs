@@ -9,10 +9,10 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use proptest::prelude::*;
-use scangate::{
-    AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Action, Asset, Policy,
-    Principal, RoleId, Rule, RuleType, ScopeSet, Subject, User,
+use scangate::access::{
+    AccessGroupType, AccessGroups, AccessPermissions, Principal, Rule, RuleType,
 };
+use scangate::{AccessGroup, Action, Asset, Policy, RoleId, ScopeSet, Subject, User};
 
 pub const USERS: [&str; 4] = ["u0", "u1", "u2", "u3"];
 pub const TEAMS: [&str; 3] = ["t0", "t1", "t2"];

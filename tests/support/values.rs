@@ -9,9 +9,11 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use proptest::prelude::*;
-use scangate::access::{
-    AccessGroup, AccessGroupType, AccessPermissions, Asset, NIL_UUID, Principal, PrincipalKind,
-    Rule, RuleType, Target,
+use scangate::{
+    AccessGroup, Asset, Target,
+    access::{
+        AccessGroupType, AccessPermissions, NIL_UUID, Principal, PrincipalKind, Rule, RuleType,
+    },
 };
 
 /// IPv4 addresses near each other (so that terms overlap and nest), plus the ends of

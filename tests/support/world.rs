@@ -9,8 +9,8 @@ use std::ops::Range;
 use proptest::prelude::*;
 use scangate::access::NIL_UUID;
 use scangate::{
-    AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Asset, Policy, Principal, Role,
-    RoleId, Rule, Target, User,
+    AccessGroup, Asset, Policy, Role, RoleId, Target, User,
+    access::{AccessGroupType, AccessGroups, AccessPermissions, Principal, Rule},
 };
 
 use super::permissions::custom_permissions;

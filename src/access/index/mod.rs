@@ -2,7 +2,7 @@
 //!
 //! [`GroupIndex`] is built once from an [`AccessGroups`] and answers the questions the
 //! engine asks per request and per asset row, with exactly the answers of
-//! [`AccessGroup::grant`] and [`ReferenceMatcher`] (proptests check this on random groups
+//! [`AccessGroup::grant`] and `ReferenceMatcher` (proptests check this on random groups
 //! weighted toward overlap).
 //!
 //! Containment is answered as sets. Every key an asset value can reach (an elementary IP
@@ -41,14 +41,14 @@ use self::names::{NameTerm, Patterns, lower};
 use self::pool::{Pool, SetId, SetView, to_u32};
 use self::principals::Principals;
 use super::asset::{Asset, Target};
+#[allow(unused_imports)] // doc links
+use super::group::AccessGroup;
 use super::group::AccessGroupType;
 use super::groups::AccessGroups;
+use super::membership::Membership;
 use super::principal::AccessPermissions;
-use super::reference::Membership;
 use super::rule_type::RuleType;
 use super::term::{AssetValue, TermValue};
-#[allow(unused_imports)] // doc links
-use super::{group::AccessGroup, reference::ReferenceMatcher};
 
 /// What a walk over an asset's keys does with each set of groups it reaches.
 trait Offer {
@@ -225,7 +225,7 @@ impl<'a> Raw<'a> {
 }
 
 /// The containment structures over a universe of group positions: what [`GroupIndex`]
-/// and [`AssetFilter`] share.
+/// and [`GroupFilter`] share.
 #[derive(Debug)]
 struct Core {
     pool: Pool,
@@ -392,7 +392,7 @@ impl Ordinals {
 /// except where it returns an owned collection. `Send + Sync`. Positions are indexes into
 /// the order of the [`AccessGroups`] it was built from.
 ///
-/// Its answers are exactly those of [`AccessGroup::grant`] and [`ReferenceMatcher`]
+/// Its answers are exactly those of [`AccessGroup::grant`] and `ReferenceMatcher`
 /// (proptests check this on random groups):
 ///
 /// - which groups grant a subject a permission ([`GroupIndex::granting`]): user id →
@@ -403,7 +403,7 @@ impl Ordinals {
 /// - the first of a set of groups containing an asset or a scan target, and why
 ///   ([`GroupIndex::first_containing`], [`GroupIndex::first_containing_target`]);
 /// - every group containing an asset ([`GroupIndex::containing`], for `who_can`);
-/// - an [`AssetFilter`] compiled for one subject, for list endpoints.
+/// - an [`GroupFilter`] compiled for one subject, for list endpoints.
 ///
 /// Every key an asset value can reach (an elementary IP interval, an exact value, a
 /// pattern piece) leads to the interned set of groups holding it; a lookup is a binary
@@ -415,10 +415,7 @@ impl Ordinals {
 ///
 /// ```
 /// use scangate::access::GroupIndex;
-/// use scangate::{
-///     AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Asset, Membership,
-///     Principal, Rule,
-/// };
+/// use scangate::{AccessGroup, Asset, access::{AccessGroups, AccessGroupType, AccessPermissions, Membership, Principal, Rule}};
 /// let groups = AccessGroups::from_server([
 ///     AccessGroup::new("Lab", AccessGroupType::ManageAssets)
 ///         .with_rule(Rule::parse("fqdn", "match", ["*.lab.example"])?)
@@ -574,7 +571,7 @@ impl GroupIndex {
     ///
     /// ```
     /// use scangate::access::GroupIndex;
-    /// use scangate::{AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Principal};
+    /// use scangate::{AccessGroup, access::{AccessGroups, AccessGroupType, AccessPermissions, Principal}};
     /// let groups = AccessGroups::from_server([
     ///     AccessGroup::all_assets_group("aa"), // no principals listed: everyone
     ///     AccessGroup::new("g", AccessGroupType::ScanTargets)
@@ -618,7 +615,7 @@ impl GroupIndex {
     ///
     /// ```
     /// use scangate::access::{GroupIndex, GroupSet};
-    /// use scangate::{AccessGroup, AccessGroupType, AccessGroups, Asset, Rule};
+    /// use scangate::{AccessGroup, Asset, access::{AccessGroups, AccessGroupType, Rule}};
     /// let groups = AccessGroups::from_server([
     ///     AccessGroup::new("a", AccessGroupType::ManageAssets)
     ///         .with_rule(Rule::parse("ipv4", "eq", ["10.0.0.0/8"])?),
@@ -664,13 +661,13 @@ impl GroupIndex {
     /// The lowest position `g` in `among` whose group contains `asset`, with the
     /// reference [`Membership`] (All Assets, or the lowest rule, then the lowest term):
     /// what a loop over `among` in ascending order calling
-    /// [`ReferenceMatcher::contains_asset`] returns. Allocation-free.
+    /// `ReferenceMatcher::contains_asset` returns. Allocation-free.
     ///
     /// # Examples
     ///
     /// ```
     /// use scangate::access::{GroupIndex, GroupSet};
-    /// use scangate::{AccessGroup, AccessGroupType, AccessGroups, Asset, Membership, Rule};
+    /// use scangate::{AccessGroup, Asset, access::{AccessGroups, AccessGroupType, Membership, Rule}};
     /// let groups = AccessGroups::from_server([
     ///     AccessGroup::new("a", AccessGroupType::ManageAssets)
     ///         .with_rule(Rule::parse("ipv4", "eq", ["10.0.0.0/24"])?),
@@ -721,7 +718,7 @@ impl GroupIndex {
     }
 
     /// The lowest position `g` in `among` whose group contains the scan target `target`
-    /// ([`ReferenceMatcher::contains_target`]: All Assets contains every target; IP
+    /// (`ReferenceMatcher::contains_target`: All Assets contains every target; IP
     /// targets match only `ipv4`/`ipv6` rules, names only `fqdn`/`hostname` rules), with
     /// the reference membership. Allocation-free.
     ///
@@ -729,7 +726,7 @@ impl GroupIndex {
     ///
     /// ```
     /// use scangate::access::{GroupIndex, GroupSet};
-    /// use scangate::{AccessGroup, AccessGroupType, AccessGroups, Membership, Rule, Target};
+    /// use scangate::{AccessGroup, Target, access::{AccessGroups, AccessGroupType, Membership, Rule}};
     /// let groups = AccessGroups::from_server([AccessGroup::new("s", AccessGroupType::ScanTargets)
     ///     .with_rule(Rule::parse("hostname", "starts", ["web"])?)]);
     /// let index = GroupIndex::new(&groups);
@@ -854,7 +851,7 @@ impl GroupIndex {
     ///
     /// ```
     /// use scangate::access::GroupIndex;
-    /// use scangate::{AccessGroup, AccessGroupType, AccessGroups, Asset, Membership, Rule};
+    /// use scangate::{AccessGroup, Asset, access::{AccessGroups, AccessGroupType, Membership, Rule}};
     /// let groups = AccessGroups::from_server([
     ///     AccessGroup::all_assets_group("aa"),
     ///     AccessGroup::new("mac", AccessGroupType::ManageAssets)
@@ -892,7 +889,7 @@ impl GroupIndex {
             .collect()
     }
 
-    /// An [`AssetFilter`] for the subject granted `granting` (usually
+    /// A [`GroupFilter`] for the subject granted `granting` (usually
     /// [`GroupIndex::granting`] for one user and permission): it tells whether any of
     /// those groups contains an asset, for list endpoints. Building it costs one pass over
     /// the index's keys; it keeps only the keys of the granted groups, so a row costs a
@@ -902,9 +899,7 @@ impl GroupIndex {
     ///
     /// ```
     /// use scangate::access::GroupIndex;
-    /// use scangate::{
-    ///     AccessGroup, AccessGroupType, AccessGroups, AccessPermissions, Asset, Principal, Rule,
-    /// };
+    /// use scangate::{AccessGroup, Asset, access::{AccessGroups, AccessGroupType, AccessPermissions, Principal, Rule}};
     /// let groups = AccessGroups::from_server([AccessGroup::new("a", AccessGroupType::ManageAssets)
     ///     .with_rule(Rule::parse("fqdn", "ends", [".corp.example"])?)
     ///     .with_principal(Principal::user("alice", AccessPermissions::CAN_VIEW))]);
@@ -915,7 +910,7 @@ impl GroupIndex {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn filter(&self, granting: &GroupSet) -> AssetFilter {
+    pub fn filter(&self, granting: &GroupSet) -> GroupFilter {
         let everything = self
             .all_assets
             .iter()
@@ -925,7 +920,7 @@ impl GroupIndex {
         } else {
             Some(Arc::new(self.core.restricted(granting)))
         };
-        AssetFilter { everything, core }
+        GroupFilter { everything, core }
     }
 }
 
@@ -1021,12 +1016,12 @@ impl Offer for AnyKey {
 /// Allocation-free. Owned, `Send + Sync`, cheap to clone: build it once per subject and
 /// permission and keep it as long as the policy.
 #[derive(Debug, Clone)]
-pub struct AssetFilter {
+pub struct GroupFilter {
     everything: bool,
     core: Option<Arc<Core>>,
 }
 
-impl AssetFilter {
+impl GroupFilter {
     /// Whether a granted group contains `asset` (exactly:
     /// `first_containing(asset, granting).is_some()`).
     #[must_use]

@@ -3,7 +3,7 @@
 use core::fmt;
 
 /// A set of group positions (indexes into the order of an
-/// [`AccessGroups`](crate::AccessGroups)), as a bitset: one bit per position, so
+/// [`AccessGroups`](crate::access::AccessGroups)), as a bitset: one bit per position, so
 /// `contains` is a shift and a mask, and a set over 5,000 groups is 79 words.
 ///
 /// # Examples

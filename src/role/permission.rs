@@ -1,4 +1,4 @@
-//! Layer 2: Tenable Security Center role permissions as one bitset (seeds 001, 002).
+//! Layer 2: Tenable Security Center role permissions as one bitset (`docs/semantics.md`, "Layer 2").
 //!
 //! The `permission_table!` invocation below is the single source of truth for the 30
 //! permission fields: their order (the seeds' documented order), their bit, their wire name
@@ -26,7 +26,7 @@ macro_rules! permission_table {
             /// let analyst = Permissions::SCAN_FULL | Permissions::CREATE_TICKETS;
             /// assert!(analyst.contains(Permissions::SCAN));
             /// assert!(!analyst.contains(Permissions::MANAGE_ROLES));
-            /// assert_eq!(analyst.scan_level(), scangate::ScanLevel::Full);
+            /// assert_eq!(analyst.scan_level(), scangate::role::ScanLevel::Full);
             /// ```
             #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
             pub struct Permissions: u64 {
@@ -165,7 +165,7 @@ pub(crate) enum WireValue<'a> {
 /// The three values of `permScan`.
 ///
 /// ```
-/// use scangate::{Permissions, ScanLevel};
+/// use scangate::{Permissions, role::ScanLevel};
 /// assert_eq!(ScanLevel::Policy.permissions(), Permissions::SCAN);
 /// assert_eq!(ScanLevel::parse("full"), Some(ScanLevel::Full));
 /// assert_eq!(ScanLevel::parse("Full"), None);
@@ -382,7 +382,7 @@ impl FromStr for Permissions {
                 }
                 (FieldKind::Flag, Some(_)) => None,
             })
-            .ok_or_else(|| RoleError::UnknownPermission(crate::echo(name)))
+            .ok_or_else(|| RoleError::UnknownPermission(crate::text::echo(name)))
     }
 }
 

@@ -1,9 +1,4 @@
-//! Layer 1: organization API-key scopes (seed 000) and their implications.
-//!
-//! [`SCOPE_TABLE`](self) below is the single source of truth: the enum, the wire spelling,
-//! the seed's description and the catalogue order all come from it. Adding a scope is one
-//! line there; the implication table [`IMPLICATIONS`] is the only other place scopes are
-//! related to each other.
+//! The scope table, [`ScopeSet`] and the scope errors.
 
 use std::fmt;
 use std::str::FromStr;
@@ -111,7 +106,8 @@ enum Implies {
     These(&'static [Scope]),
 }
 
-/// The implication table: the only implications there are (SPEC §2).
+/// The implication table: the only implications there are (`docs/semantics.md`,
+/// "Layer 1", implication).
 ///
 /// `scans` is "unrestricted access to scan management"; `groups:admin` is "unrestricted
 /// access to all organization groups". Nothing else implies anything: `:manage` does not
@@ -289,12 +285,12 @@ pub struct ScopeError {
     suggestion: Option<Scope>,
 }
 
-/// Inputs longer than this get no suggestion (and are echoed cut by [`crate::echo`]).
+/// Inputs longer than this get no suggestion (and are echoed cut by [`crate::text::echo`]).
 const ECHO_LIMIT: usize = 64;
 
 impl ScopeError {
     fn new(text: &str, kind: ScopeErrorKind) -> Self {
-        let input = crate::echo(text);
+        let input = crate::text::echo(text);
         let suggestion = if text.len() <= ECHO_LIMIT {
             closest_scope(text)
         } else {

@@ -1,14 +1,16 @@
-//! The action catalogue (SPEC §5): one table mapping each action to the scopes it requires
-//! (all of), the role permissions it requires (all of) and its object check.
+//! The action catalogue (`docs/semantics.md`, "The engine", the catalogue): one table mapping
+//! each action to the scopes it requires (all of), the role permissions it requires (all of)
+//! and its object check.
 //!
 //! Hosts add their own actions with [`ActionSpec`] and
 //! [`PolicyBuilder::action`](crate::PolicyBuilder::action); a built-in action is named by an
 //! associated constant of [`Action`] (`Action::SCAN_RUN`), a host action by the handle the
 //! policy returns for its name ([`Policy::action`](crate::Policy::action)).
 
+use super::Resource;
 use crate::access::{AccessPermissions, Change};
-use crate::permission::Permissions;
 use crate::role::RoleOperation;
+use crate::role::permission::Permissions;
 use crate::scope::{Scope, ScopeSet};
 use std::borrow::Cow;
 use std::fmt;
@@ -39,14 +41,80 @@ pub enum ObjectCheck {
     /// Reading a role: the role must be visible to the requester (applies when a role is
     /// given).
     ReadRole,
-    /// Creating, editing or deleting a role: the role rules of [`RoleCatalog`](crate::RoleCatalog).
+    /// Creating, editing or deleting a role: the role rules of [`RoleCatalog`](crate::role::RoleCatalog).
     ChangeRole(RoleOperation),
     /// Reading an access group: the Administrator reads all; others the groups that name
     /// them (applies when a group is given).
     ReadAccessGroup,
     /// Creating, editing or deleting an access group: the limits and codes of
-    /// [`AccessGroups`](crate::AccessGroups).
+    /// [`AccessGroups`](crate::access::AccessGroups).
     ChangeAccessGroup(Change),
+}
+
+impl ObjectCheck {
+    /// Which resources this check reads: `Ok(true)` when it applies to `resource`,
+    /// `Ok(false)` when it does not apply (no object check, or an optional object not
+    /// given), `Err` with what it expects when `resource` is of another kind. This is the
+    /// resource column of the action table: `check` dispatches on it and on nothing else.
+    pub(crate) fn accepts(self, resource: &Resource<'_>) -> Result<bool, &'static str> {
+        use Resource as R;
+        let applies = match (self, resource) {
+            (ObjectCheck::None, _) => return Ok(false),
+            (
+                ObjectCheck::Asset {
+                    required: false, ..
+                },
+                R::None,
+            ) => return Ok(false),
+            (ObjectCheck::Asset { .. }, R::Asset(_))
+            | (ObjectCheck::ScanTargets, R::Targets(_))
+            | (ObjectCheck::GroupMembership, R::UserGroup(_))
+            | (ObjectCheck::AssignRole | ObjectCheck::ReadRole, R::Role(_))
+            | (ObjectCheck::ChangeRole(RoleOperation::Create), R::RoleDraft(_))
+            | (ObjectCheck::ChangeRole(RoleOperation::Edit), R::Role(_) | R::RolePatch(..))
+            | (ObjectCheck::ChangeRole(RoleOperation::Delete), R::Role(_))
+            | (ObjectCheck::ReadAccessGroup, R::AccessGroup(_))
+            | (
+                ObjectCheck::ChangeAccessGroup(Change::Create | Change::Edit),
+                R::AccessGroupDraft(_),
+            )
+            | (ObjectCheck::ChangeAccessGroup(Change::Delete), R::AccessGroup(_)) => true,
+            (ObjectCheck::Asset { required: true, .. }, _) => false,
+            (_, R::None) => return Ok(false),
+            _ => false,
+        };
+        if applies {
+            Ok(true)
+        } else {
+            Err(self.expected())
+        }
+    }
+
+    /// What the check expects as its resource, as a denial names it ("needs …").
+    pub(crate) fn expected(self) -> &'static str {
+        match self {
+            ObjectCheck::None => "nothing",
+            ObjectCheck::Asset { required: true, .. } => "an asset",
+            ObjectCheck::Asset {
+                required: false, ..
+            } => "an asset or nothing",
+            ObjectCheck::ScanTargets => "a target list or nothing",
+            ObjectCheck::GroupMembership => "a user group or nothing",
+            ObjectCheck::ChangeRole(RoleOperation::Create) => "a role draft or nothing",
+            ObjectCheck::ChangeRole(RoleOperation::Edit) => "a role, a role patch or nothing",
+            ObjectCheck::AssignRole
+            | ObjectCheck::ReadRole
+            | ObjectCheck::ChangeRole(RoleOperation::Delete | RoleOperation::Assign) => {
+                "a role or nothing"
+            }
+            ObjectCheck::ReadAccessGroup | ObjectCheck::ChangeAccessGroup(Change::Delete) => {
+                "an access group or nothing"
+            }
+            ObjectCheck::ChangeAccessGroup(Change::Create | Change::Edit) => {
+                "an access group draft or nothing"
+            }
+        }
+    }
 }
 
 /// One action: its name, the scopes and permissions it requires, and its object check.
@@ -54,7 +122,7 @@ pub enum ObjectCheck {
 /// An action that names no scope is not available to API keys.
 ///
 /// ```
-/// use scangate::{ActionSpec, ObjectCheck, Permissions, Scope, ScopeSet};
+/// use scangate::{Permissions, Scope, ScopeSet, policy::{ActionSpec, ObjectCheck}};
 /// let export = ActionSpec::new("report.export")
 ///     .with_scopes(ScopeSet::of(&[Scope::ScansRead]))
 ///     .with_permissions(Permissions::SHARE_OBJECTS);
