@@ -72,7 +72,8 @@ impl fmt::Display for AllAssetsPart {
 pub enum AccessGroupError {
     /// `max_entries`: the container already holds 5,000 groups.
     #[error(
-        "max_entries: cannot create access group `{group}`: the limit of 5000 access groups is reached"
+        "max_entries: cannot create access group `{group}`: the limit of {max} access groups is reached",
+        max = MAX_ACCESS_GROUPS
     )]
     MaxEntries {
         /// The group that could not be added.
@@ -131,7 +132,10 @@ pub enum AccessGroupError {
     #[error("access group name is empty")]
     EmptyName,
     /// The name is over 255 characters.
-    #[error("access group name `{group}` is {chars} characters long: at most 255 are allowed")]
+    #[error(
+        "access group name `{group}` is {chars} characters long: at most {max} are allowed",
+        max = MAX_NAME_CHARS
+    )]
     NameTooLong {
         /// The name.
         group: String,
@@ -149,7 +153,10 @@ pub enum AccessGroupError {
         character: char,
     },
     /// More than 1,000 rules.
-    #[error("access group `{group}` has {count} rules: at most 1000 are allowed")]
+    #[error(
+        "access group `{group}` has {count} rules: at most {max} are allowed",
+        max = MAX_RULES_PER_GROUP
+    )]
     TooManyRules {
         /// The group.
         group: String,
@@ -157,7 +164,10 @@ pub enum AccessGroupError {
         count: usize,
     },
     /// More than 100,000 terms in one rule.
-    #[error("access group `{group}` rule {rule} has {count} terms: at most 100000 are allowed")]
+    #[error(
+        "access group `{group}` rule {rule} has {count} terms: at most {max} are allowed",
+        max = MAX_TERMS_PER_RULE
+    )]
     TooManyTerms {
         /// The group.
         group: String,
