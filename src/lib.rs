@@ -9,6 +9,7 @@ pub mod plan;
 pub mod policy;
 pub mod role;
 pub mod scope;
+pub mod tags;
 mod text;
 
 pub use access::asset::{Asset, Target};

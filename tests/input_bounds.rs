@@ -78,7 +78,7 @@ fn asset_names_at_and_over_the_limits() {
         assert_eq!(
             err,
             AssetError::BadValue {
-                attribute: rule_type,
+                attribute: scangate::access::Attribute::Rule(rule_type),
                 value: cut(&over),
                 reason: TermError::NameTooLong {
                     chars: 254,

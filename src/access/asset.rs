@@ -4,6 +4,7 @@ use core::fmt;
 use core::str::FromStr;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use super::extra::{Attribute, ExtraAttribute};
 use super::rule_type::{RuleType, UnknownRuleType};
 use super::term::{
     AssetValue, MAX_DNS_LABEL_CHARS, MAX_DNS_NAME_CHARS, TermError, check_name_length,
@@ -21,7 +22,7 @@ pub enum AssetError {
     #[error("asset attribute `{attribute}` value `{value}`: {reason}")]
     BadValue {
         /// The attribute.
-        attribute: RuleType,
+        attribute: Attribute,
         /// The value as given.
         value: String,
         /// Why it is not valid.
@@ -54,6 +55,8 @@ impl From<UnknownRuleType> for AssetError {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Asset {
     values: [Vec<AssetValue>; RuleType::COUNT],
+    /// The attributes only tag filters read (`docs/semantics.md`, "Layer 3 v3").
+    extra: [Vec<AssetValue>; ExtraAttribute::COUNT],
 }
 
 impl Asset {
@@ -70,13 +73,41 @@ impl Asset {
     /// [`AssetError::BadValue`] when the value is not valid for the attribute (IP
     /// attributes take single addresses).
     pub fn insert(&mut self, attribute: RuleType, value: &str) -> Result<(), AssetError> {
-        let parsed =
-            AssetValue::parse(attribute, value).map_err(|reason| AssetError::BadValue {
+        self.insert_attribute(Attribute::Rule(attribute), value)
+    }
+
+    /// Adds `value` to any attribute (a rule type or an [`ExtraAttribute`]).
+    ///
+    /// # Errors
+    ///
+    /// [`AssetError::BadValue`] when the value is not valid for the attribute.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use scangate::{Asset, access::{Attribute, ExtraAttribute}};
+    /// let mut asset = Asset::new();
+    /// asset.insert_attribute(Attribute::Extra(ExtraAttribute::AssetAssessed), "TRUE")?;
+    /// assert_eq!(asset.extra_values(ExtraAttribute::AssetAssessed)[0].to_string(), "true");
+    /// # Ok::<(), scangate::access::AssetError>(())
+    /// ```
+    pub fn insert_attribute(
+        &mut self,
+        attribute: Attribute,
+        value: &str,
+    ) -> Result<(), AssetError> {
+        let parsed = attribute
+            .parse_value(value)
+            .map_err(|reason| AssetError::BadValue {
                 attribute,
                 value: crate::text::echo(value),
                 reason,
             })?;
-        if let Some(slot) = self.values.get_mut(attribute.index()) {
+        let slot = match attribute {
+            Attribute::Rule(t) => self.values.get_mut(t.index()),
+            Attribute::Extra(a) => self.extra.get_mut(a.index()),
+        };
+        if let Some(slot) = slot {
             slot.push(parsed);
         }
         Ok(())
@@ -99,8 +130,8 @@ impl Asset {
     /// );
     /// ```
     pub fn with(mut self, attribute: &str, value: &str) -> Result<Asset, AssetError> {
-        let attribute: RuleType = attribute.parse()?;
-        self.insert(attribute, value)?;
+        let attribute: Attribute = attribute.parse()?;
+        self.insert_attribute(attribute, value)?;
         Ok(self)
     }
 
@@ -112,10 +143,37 @@ impl Asset {
             .map_or(&[][..], Vec::as_slice)
     }
 
+    /// The values of an attribute only tag filters read, in the order added.
+    #[must_use]
+    pub fn extra_values(&self, attribute: ExtraAttribute) -> &[AssetValue] {
+        self.extra
+            .get(attribute.index())
+            .map_or(&[][..], Vec::as_slice)
+    }
+
+    /// The values of any attribute, in the order added.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use scangate::{Asset, access::{Attribute, ExtraAttribute}};
+    /// let asset = Asset::new().with("sources", "NESSUS_SCAN")?;
+    /// let sources = Attribute::Extra(ExtraAttribute::Sources);
+    /// assert_eq!(asset.attribute_values(sources)[0].to_string(), "NESSUS_SCAN");
+    /// # Ok::<(), scangate::access::AssetError>(())
+    /// ```
+    #[must_use]
+    pub fn attribute_values(&self, attribute: Attribute) -> &[AssetValue] {
+        match attribute {
+            Attribute::Rule(t) => self.values(t),
+            Attribute::Extra(a) => self.extra_values(a),
+        }
+    }
+
     /// Whether the asset has no value at all.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.values.iter().all(Vec::is_empty)
+        self.values.iter().all(Vec::is_empty) && self.extra.iter().all(Vec::is_empty)
     }
 
     /// The asset a bare scan target stands for: an IPv4 target is an asset with that one
@@ -141,12 +199,24 @@ impl Asset {
         asset
     }
 
-    /// The attributes that have at least one value, with their values.
+    /// The rule-type attributes that have at least one value, with their values.
     pub fn iter(&self) -> impl Iterator<Item = (RuleType, &[AssetValue])> + '_ {
         RuleType::ALL
             .iter()
             .map(|t| (*t, self.values(*t)))
             .filter(|(_, v)| !v.is_empty())
+    }
+
+    /// Every attribute (rule types, then the extra attributes) that has at least one
+    /// value, with its values.
+    pub fn attributes(&self) -> impl Iterator<Item = (Attribute, &[AssetValue])> + '_ {
+        let extra = ExtraAttribute::ALL
+            .iter()
+            .map(|a| (Attribute::Extra(*a), self.extra_values(*a)))
+            .filter(|(_, v)| !v.is_empty());
+        self.iter()
+            .map(|(t, v)| (Attribute::Rule(t), v))
+            .chain(extra)
     }
 }
 

@@ -20,6 +20,7 @@
 //! `docs/semantics.md` ("Layer 3").
 
 pub(crate) mod asset;
+mod extra;
 pub(crate) mod group;
 mod groups;
 mod index;
@@ -36,6 +37,7 @@ mod wire;
 
 pub(crate) use asset::{Asset, Target};
 pub use asset::{AssetError, TargetError};
+pub use extra::{Attribute, ExtraAttribute};
 pub(crate) use group::AccessGroup;
 pub use group::{AccessGroupType, Grant, Metadata, UnknownAccessGroupType};
 pub use groups::{AccessGroups, Requester};

@@ -139,6 +139,14 @@ pub enum TermError {
         /// [`MAX_VALUE_CHARS`].
         max: usize,
     },
+    /// A value outside the fixed list an attribute takes (the boolean filter fields).
+    #[error("`{value}` is not one of {}", .choices.join(", "))]
+    NotAChoice {
+        /// The value as given.
+        value: String,
+        /// The values allowed.
+        choices: &'static [&'static str],
+    },
     /// The operator is not allowed for the rule type.
     #[error("operator `{operator}` is not allowed for `{rule_type}`")]
     OperatorNotAllowed {
@@ -371,11 +379,22 @@ impl Term {
                 operator,
             });
         }
+        Term::parse_kind(rule_type.kind(), operator, text)
+    }
+
+    /// [`Term::parse`] for a value kind, whatever attribute holds it: the tag filters'
+    /// conditions (`src/tags`) parse their values with the same code as rule terms, on
+    /// attributes whose operators differ from the access-group table's.
+    pub(crate) fn parse_kind(
+        kind: ValueKind,
+        operator: Operator,
+        text: &str,
+    ) -> Result<Term, TermError> {
         if text.is_empty() {
             return Err(TermError::Empty);
         }
-        check_length(rule_type.kind(), operator == Operator::Match, text)?;
-        let value = match rule_type.kind() {
+        check_length(kind, operator == Operator::Match, text)?;
+        let value = match kind {
             ValueKind::Ipv4 => {
                 let (first, last) = parse_ipv4_interval(text)?;
                 TermValue::Ipv4 { first, last }
@@ -508,11 +527,17 @@ impl AssetValue {
     /// );
     /// ```
     pub fn parse(rule_type: RuleType, text: &str) -> Result<AssetValue, TermError> {
+        AssetValue::parse_kind(rule_type.kind(), text)
+    }
+
+    /// [`AssetValue::parse`] for a value kind (the attributes of
+    /// [`ExtraAttribute`](super::ExtraAttribute) share the rule types' kinds).
+    pub(crate) fn parse_kind(kind: ValueKind, text: &str) -> Result<AssetValue, TermError> {
         if text.is_empty() {
             return Err(TermError::Empty);
         }
-        check_length(rule_type.kind(), false, text)?;
-        Ok(match rule_type.kind() {
+        check_length(kind, false, text)?;
+        Ok(match kind {
             ValueKind::Ipv4 => AssetValue::Ipv4(parse_single_ipv4(text)?),
             ValueKind::Ipv6 => AssetValue::Ipv6(parse_single_ipv6(text)?),
             ValueKind::Mac => AssetValue::Mac(text.parse()?),

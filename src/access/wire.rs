@@ -13,10 +13,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use super::asset::{Asset, Target};
+use super::extra::Attribute;
 use super::group::{AccessGroup, AccessGroupType, Metadata};
 use super::principal::{AccessPermissions, Principal, PrincipalKind};
 use super::rule::Rule;
-use super::rule_type::RuleType;
 use super::validate::AccessGroupError;
 use crate::json::{Key, Strict, duplicate, next_key};
 
@@ -452,14 +452,14 @@ impl Serialize for AccessGroupType {
     }
 }
 
-/// Reads `{"ipv4": ["10.0.0.1", …], "fqdn": […], …}`: keys are rule type names, values
-/// arrays of strings.
+/// Reads `{"ipv4": ["10.0.0.1", …], "fqdn": […], …}`: keys are rule type names (or the
+/// names of the attributes only tag filters read, [`Attribute`]), values arrays of strings.
 impl<'de> Deserialize<'de> for Asset {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let map: Map<String, Value> = crate::json::read(d)?;
         let mut asset = Asset::new();
         for (key, values) in map {
-            let attribute: RuleType = key.parse().map_err(|_| {
+            let attribute: Attribute = key.parse().map_err(|_| {
                 D::Error::custom(format!(
                     "unknown asset attribute `{}`",
                     crate::text::Cut(&key)
@@ -478,18 +478,21 @@ impl<'de> Deserialize<'de> for Asset {
                         attribute.as_str()
                     )));
                 };
-                asset.insert(attribute, &v).map_err(D::Error::custom)?;
+                asset
+                    .insert_attribute(attribute, &v)
+                    .map_err(D::Error::custom)?;
             }
         }
         Ok(asset)
     }
 }
 
-/// Writes the normalized values, attributes in table order.
+/// Writes the normalized values, attributes in table order (rule types, then the extra
+/// attributes).
 impl Serialize for Asset {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let map: Map<String, Value> = self
-            .iter()
+            .attributes()
             .map(|(t, vs)| {
                 (
                     t.as_str().to_owned(),
