@@ -7,6 +7,8 @@ use crate::access::{
 use crate::policy::action::{Action, ActionSpec, BUILTIN_ACTIONS};
 use crate::role::{Role, RoleCatalog, RoleDraft, RoleError, RoleId, RolePatch};
 use crate::scope::ScopeSet;
+use crate::tags::AccessControl;
+use crate::tags::index::TagIndex;
 use std::sync::Arc;
 
 /// What an action is about.
@@ -32,6 +34,8 @@ pub enum Resource<'a> {
     AccessGroup(&'a str),
     /// An access group to create, or the new content of the group with the draft's id.
     AccessGroupDraft(&'a AccessGroup),
+    /// A tag value, by uuid (`tag.edit`, `tag.use`).
+    Tag(crate::access::Uuid),
 }
 
 /// A policy that cannot be built.
@@ -44,6 +48,9 @@ pub enum PolicyError {
     /// An access-group problem.
     #[error(transparent)]
     AccessGroup(#[from] crate::access::AccessGroupError),
+    /// A tag or v3 permission problem (duplicate uuids, a bad filter).
+    #[error(transparent)]
+    AccessControl(#[from] crate::tags::AccessControlError),
     /// A user names a role that does not exist.
     #[error("user `{user}` has role `{role}`, which does not exist")]
     UnknownUserRole {
@@ -146,6 +153,9 @@ pub(crate) struct PolicyData {
     pub(crate) groups: AccessGroups,
     /// Shared between policies whose access groups are the same.
     pub(crate) compiled: Arc<Compiled>,
+    /// The v3 tags and permissions, compiled; shared between policies whose tags and
+    /// permissions are the same.
+    pub(crate) control: Arc<TagIndex>,
     /// Shared between policies whose groups and users are the same.
     pub(crate) users: Arc<Directory>,
     pub(crate) actions: Vec<ActionSpec>,
@@ -156,11 +166,12 @@ impl PolicyData {
     pub(crate) fn new(
         roles: RoleCatalog,
         groups: AccessGroups,
+        control: Arc<TagIndex>,
         users: Vec<User>,
         actions: Vec<ActionSpec>,
     ) -> PolicyData {
         let compiled = Arc::new(Compiled::new(&groups));
-        PolicyData::with_compiled(roles, groups, compiled, users, actions)
+        PolicyData::with_compiled(roles, groups, compiled, control, users, actions)
     }
 
     /// As [`PolicyData::new`], reusing an index compiled from the same `groups`.
@@ -168,6 +179,7 @@ impl PolicyData {
         roles: RoleCatalog,
         groups: AccessGroups,
         compiled: Arc<Compiled>,
+        control: Arc<TagIndex>,
         users: Vec<User>,
         actions: Vec<ActionSpec>,
     ) -> PolicyData {
@@ -176,6 +188,7 @@ impl PolicyData {
             roles,
             groups,
             compiled,
+            control,
             users,
             actions,
         }
@@ -208,6 +221,7 @@ impl Default for Policy {
         Policy::from_data(PolicyData::new(
             RoleCatalog::builtin(),
             AccessGroups::new(),
+            Arc::default(),
             Vec::new(),
             BUILTIN_ACTIONS.to_vec(),
         ))
@@ -237,6 +251,12 @@ impl Policy {
     #[must_use]
     pub fn access_groups(&self) -> &AccessGroups {
         &self.data.groups
+    }
+
+    /// The v3 tags and permissions.
+    #[must_use]
+    pub fn access_control(&self) -> &AccessControl {
+        &self.data.control.control
     }
 
     /// The user `id` of the directory.
@@ -288,6 +308,7 @@ impl Policy {
             custom_roles: self.data.roles.custom().cloned().collect(),
             deleted_builtins: self.data.roles.deleted_builtins().collect(),
             groups: self.data.groups.clone(),
+            control: self.data.control.control.clone(),
             users: self.users().cloned().collect(),
             actions: self
                 .data
@@ -306,11 +327,20 @@ pub struct PolicyBuilder {
     /// The built-in roles to leave out (deleted), as the catalog records them.
     deleted_builtins: Vec<RoleId>,
     groups: AccessGroups,
+    control: AccessControl,
     users: Vec<User>,
     actions: Vec<ActionSpec>,
 }
 
 impl PolicyBuilder {
+    /// Sets the v3 tags and permissions (`docs/semantics.md`, "Layer 3 v3: permissions and
+    /// tags"): layer 3 then allows when an access group or a permission allows.
+    #[must_use]
+    pub fn access_control(mut self, control: AccessControl) -> PolicyBuilder {
+        self.control = control;
+        self
+    }
+
     /// Adds a custom role (the built-in roles 0–7 are always present).
     #[must_use]
     pub fn role(mut self, role: Role) -> PolicyBuilder {
@@ -416,6 +446,7 @@ impl PolicyBuilder {
         Ok(Policy::from_data(PolicyData::new(
             roles,
             self.groups,
+            Arc::new(TagIndex::new(self.control)),
             self.users,
             actions,
         )))

@@ -52,6 +52,7 @@ impl Policy {
                     roles,
                     groups: data.groups.clone(),
                     compiled: Arc::clone(&data.compiled),
+                    control: Arc::clone(&data.control),
                     users: Arc::clone(&data.users),
                     actions,
                 });
@@ -60,12 +61,19 @@ impl Policy {
                 roles,
                 data.groups.clone(),
                 Arc::clone(&data.compiled),
+                Arc::clone(&data.control),
                 users,
                 actions,
             ));
         };
         let users = users.unwrap_or_else(|| self.users().cloned().collect());
-        Policy::from_data(PolicyData::new(roles, groups, users, actions))
+        Policy::from_data(PolicyData::new(
+            roles,
+            groups,
+            Arc::clone(&data.control),
+            users,
+            actions,
+        ))
     }
 
     /// Creates a role (`role.create`), returning the new policy and the role's id.

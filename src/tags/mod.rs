@@ -16,6 +16,7 @@
 mod control;
 mod field;
 mod filter;
+pub(crate) mod index;
 mod permission;
 mod tag;
 
