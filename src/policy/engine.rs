@@ -50,7 +50,7 @@ pub enum PolicyError {
     AccessGroup(#[from] crate::access::AccessGroupError),
     /// A tag or v3 permission problem (duplicate uuids, a bad filter).
     #[error(transparent)]
-    AccessControl(#[from] crate::tags::AccessControlError),
+    AccessControl(Box<crate::tags::AccessControlError>),
     /// A user names a role that does not exist.
     #[error("user `{user}` has role `{role}`, which does not exist")]
     UnknownUserRole {
@@ -81,6 +81,12 @@ pub enum PolicyError {
         /// The scopes beyond the role.
         excess: ScopeSet,
     },
+}
+
+impl From<crate::tags::AccessControlError> for PolicyError {
+    fn from(e: crate::tags::AccessControlError) -> Self {
+        PolicyError::AccessControl(Box::new(e))
+    }
 }
 
 /// The access groups compiled for decisions.
