@@ -41,6 +41,7 @@ pub use extra::{Attribute, ExtraAttribute};
 pub(crate) use group::AccessGroup;
 pub use group::{AccessGroupType, Grant, Metadata, UnknownAccessGroupType};
 pub use groups::{AccessGroups, Requester};
+pub(crate) use index::FxMap;
 pub use index::{GroupFilter, GroupIndex, GroupSet};
 pub use membership::Membership;
 pub use principal::{AccessPermissions, NIL_UUID, Principal, PrincipalKind, UnknownPermission};

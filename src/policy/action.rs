@@ -12,6 +12,7 @@ use crate::access::{AccessPermissions, Change};
 use crate::role::RoleOperation;
 use crate::role::permission::Permissions;
 use crate::scope::{Scope, ScopeSet};
+use crate::tags::PermissionAction;
 use std::borrow::Cow;
 use std::fmt;
 
@@ -49,6 +50,10 @@ pub enum ObjectCheck {
     /// Creating, editing or deleting an access group: the limits and codes of
     /// [`AccessGroups`](crate::access::AccessGroups).
     ChangeAccessGroup(Change),
+    /// Editing or using a tag value (`CanEdit`, `CanUse`): a v3 permission must grant the
+    /// action on the tag, through a `Tag` object naming it or `AllObjects` (a tag is
+    /// required).
+    Tag(PermissionAction),
 }
 
 impl ObjectCheck {
@@ -79,7 +84,8 @@ impl ObjectCheck {
                 R::AccessGroupDraft(_),
             )
             | (ObjectCheck::ChangeAccessGroup(Change::Delete), R::AccessGroup(_)) => true,
-            (ObjectCheck::Asset { required: true, .. }, _) => false,
+            (ObjectCheck::Tag(_), R::Tag(_)) => true,
+            (ObjectCheck::Asset { required: true, .. } | ObjectCheck::Tag(_), _) => false,
             (_, R::None) => return Ok(false),
             _ => false,
         };
@@ -113,6 +119,7 @@ impl ObjectCheck {
             ObjectCheck::ChangeAccessGroup(Change::Create | Change::Edit) => {
                 "an access group draft or nothing"
             }
+            ObjectCheck::Tag(_) => "a tag",
         }
     }
 }
@@ -295,6 +302,8 @@ action_table! {
     ACCESS_GROUP_CREATE = "access_group.create", [], P::MANAGE_APP, O::ChangeAccessGroup(Change::Create);
     ACCESS_GROUP_EDIT = "access_group.edit", [], P::MANAGE_APP, O::ChangeAccessGroup(Change::Edit);
     ACCESS_GROUP_DELETE = "access_group.delete", [], P::MANAGE_APP, O::ChangeAccessGroup(Change::Delete);
+    TAG_EDIT = "tag.edit", [], P::empty(), O::Tag(PermissionAction::CanEdit);
+    TAG_USE = "tag.use", [], P::empty(), O::Tag(PermissionAction::CanUse);
     // One action for each role permission no row above uses.
     APP_MANAGE = "app.manage", [], P::MANAGE_APP, O::None;
     IMAGE_MANAGE = "image.manage", [], P::MANAGE_IMAGES, O::None;

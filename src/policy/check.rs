@@ -10,16 +10,20 @@
 //! 4. layer 3 applies when the action has an object check and the resource it concerns is
 //!    given.
 
-use super::decision::{Decision, Denial, ObjectGrant, TargetGrant};
+use super::decision::{
+    Decision, Denial, GrantedObject, ObjectGrant, PermissionGrant, TagCarried, TargetGrant,
+};
 use super::{DirectoryEntry, Policy, Resource, Subject};
 use crate::access::{
     AccessGroup, AccessGroupType, AccessPermissions, Asset, Change, Grant, GroupSet, Membership,
-    Requester, Target,
+    Requester, Target, Uuid,
 };
 use crate::policy::action::{Action, ActionSpec, ObjectCheck};
 use crate::role::permission::Permissions;
-use crate::role::{Role, RoleError, RoleOperation, RolePatch};
+use crate::role::{Role, RoleError, RoleId, RoleOperation, RolePatch};
 use crate::scope::{Scope, ScopeSet};
+use crate::tags::index::{Carried, TagGrants};
+use crate::tags::{ObjectKind, PermissionAction};
 use std::borrow::Cow;
 
 /// A subject with its role and groups looked up.
@@ -168,6 +172,9 @@ impl Policy {
                 resolved.user.is_some_and(|user| {
                     let granting = self.granting(resolved, user, permission, true);
                     index.any_containing(asset, &granting)
+                        || self
+                            .permission_carried(resolved, user, asset, permission, true)
+                            .is_some()
                 })
             }
             (ObjectCheck::ScanTargets, Resource::Targets(targets)) => {
@@ -373,6 +380,9 @@ impl Policy {
             (ObjectCheck::ChangeAccessGroup(change), resource) => self
                 .access_group_change(resolved, change, resource)
                 .map(Some),
+            (ObjectCheck::Tag(action), Resource::Tag(uuid)) => {
+                self.tag_grant(resolved, action, uuid).map(Some)
+            }
             // `accepts` admits no other pair.
             (object, _) => Err(Denial::MissingResource(object.expected())),
         }
@@ -446,6 +456,12 @@ impl Policy {
                 permission,
             }),
             None => {
+                // No access group grants: a v3 permission may (`docs/semantics.md`,
+                // "Layer 3 v3: permissions and tags").
+                if let Some(grant) = self.permission_asset_grant(resolved, user, asset, permission)
+                {
+                    return Ok(ObjectGrant::Permission(grant));
+                }
                 let compiled = &self.data.compiled;
                 let containing = if explain {
                     compiled
@@ -646,6 +662,183 @@ impl Policy {
             .map(|()| ObjectGrant::AccessGroupChange)
             .map_err(|error| Denial::AccessGroup(Box::new(error)))
     }
+}
+
+/// The v3 action that grants an access-group permission on assets.
+fn asset_action(permission: AccessPermissions) -> PermissionAction {
+    if permission == AccessPermissions::CAN_SCAN {
+        PermissionAction::CanScan
+    } else {
+        PermissionAction::CanView
+    }
+}
+
+impl Policy {
+    /// What the v3 permissions grant the subject: precomputed for a directory user asked
+    /// about with the directory's role and groups, else worked out.
+    pub(crate) fn tag_grants<'a>(
+        &'a self,
+        resolved: &Resolved<'a>,
+        user: &str,
+    ) -> Cow<'a, TagGrants> {
+        match resolved.entry {
+            Some(entry) if resolved.role.map(Role::id) == Some(entry.user.role) => {
+                Cow::Borrowed(&entry.tags)
+            }
+            _ => Cow::Owned(
+                self.data.control.grants(
+                    user,
+                    resolved.groups,
+                    resolved
+                        .role
+                        .is_some_and(|r| r.id() == RoleId::ADMINISTRATOR),
+                ),
+            ),
+        }
+    }
+
+    /// Whether a v3 permission grants the subject `permission` on the asset: `Some(None)`
+    /// through a permission on every asset, `Some(Some((tag, how)))` through a tag the
+    /// asset carries (the lowest position; with `any`, the first found), `None` otherwise.
+    /// Free when the policy has no permission.
+    pub(crate) fn permission_carried(
+        &self,
+        resolved: &Resolved<'_>,
+        user: &str,
+        asset: &Asset,
+        permission: AccessPermissions,
+        any: bool,
+    ) -> Option<Option<(u32, Carried)>> {
+        let control = &self.data.control;
+        if control.is_inert() {
+            return None;
+        }
+        let grants = self.tag_grants(resolved, user);
+        let grant = grants.get(asset_action(permission))?;
+        if grant.all.is_some() {
+            return Some(None);
+        }
+        control.carried(asset, &grant.tags, any).map(Some)
+    }
+
+    /// The explanation of a v3 permission granting `permission` on the asset: the first
+    /// permission covering every asset, else the lowest granted tag the asset carries and
+    /// the first permission naming it.
+    fn permission_asset_grant<'a>(
+        &'a self,
+        resolved: &Resolved<'a>,
+        user: &str,
+        asset: &Asset,
+        permission: AccessPermissions,
+    ) -> Option<PermissionGrant<'a>> {
+        let action = asset_action(permission);
+        match self.permission_carried(resolved, user, asset, permission, false)? {
+            None => {
+                let grants = self.tag_grants(resolved, user);
+                let p = grants.get(action)?.all?;
+                self.all_objects_grant(resolved, user, p, action)
+            }
+            Some((position, carried)) => {
+                self.tag_position_grant(resolved, user, position, action, carried)
+            }
+        }
+    }
+
+    /// The grant of permission `p`, which covers every object for `action`.
+    fn all_objects_grant<'a>(
+        &'a self,
+        resolved: &Resolved<'a>,
+        user: &str,
+        p: u32,
+        action: PermissionAction,
+    ) -> Option<PermissionGrant<'a>> {
+        let permission = self.data.control.control.permissions().get(p as usize)?;
+        let tags_too = matches!(action, PermissionAction::CanEdit | PermissionAction::CanUse);
+        let object = permission
+            .objects()
+            .iter()
+            .find(|o| o.kind() == ObjectKind::AllObjects || (!tags_too && o.covers_all_assets()))?;
+        Some(PermissionGrant {
+            permission,
+            action,
+            subject: permission.subject_for(user, resolved.groups, is_admin(resolved))?,
+            object: GrantedObject::All(object),
+        })
+    }
+
+    /// The grant through the tag at `position`: the first permission naming it that grants
+    /// `action` to the subject.
+    fn tag_position_grant<'a>(
+        &'a self,
+        resolved: &Resolved<'a>,
+        user: &str,
+        position: u32,
+        action: PermissionAction,
+        carried: Carried,
+    ) -> Option<PermissionGrant<'a>> {
+        let control = &self.data.control;
+        let admin = is_admin(resolved);
+        let permission =
+            control.permission_for_tag(position, action, user, resolved.groups, admin)?;
+        let tag = control.tag_at(position);
+        let carried = match carried {
+            Carried::Named => TagCarried::Named,
+            Carried::Itself => TagCarried::Itself,
+            Carried::Filter(m) => {
+                let conditions = tag.and_then(|t| t.filter()).map(|f| f.conditions());
+                TagCarried::Filter {
+                    position: m.condition,
+                    condition: conditions.and_then(|c| c.get(m.condition).copied())?,
+                    value: m.value,
+                }
+            }
+        };
+        Some(PermissionGrant {
+            permission,
+            action,
+            subject: permission.subject_for(user, resolved.groups, admin)?,
+            object: GrantedObject::Tag {
+                uuid: control.uuid_at(position)?,
+                tag,
+                carried,
+            },
+        })
+    }
+
+    /// `tag.edit` / `tag.use`: a permission must grant `action` on the tag (`AllObjects`, or a
+    /// `Tag` object naming it).
+    fn tag_grant<'a>(
+        &'a self,
+        resolved: &Resolved<'a>,
+        action: PermissionAction,
+        uuid: Uuid,
+    ) -> Result<ObjectGrant<'a>, Denial<'a>> {
+        let user = resolved.user.ok_or(Denial::NoUser)?;
+        let control = &self.data.control;
+        let denial = || Denial::Tag {
+            user,
+            action,
+            uuid,
+            tag: control.position(&uuid).and_then(|p| control.tag_at(p)),
+        };
+        let grants = self.tag_grants(resolved, user);
+        let grant = grants.get(action).ok_or_else(denial)?;
+        let explained = match (grant.all, control.position(&uuid)) {
+            (Some(p), _) => self.all_objects_grant(resolved, user, p, action),
+            (None, Some(position)) if grant.tags.contains(position as usize) => {
+                self.tag_position_grant(resolved, user, position, action, Carried::Itself)
+            }
+            _ => None,
+        };
+        explained.map(ObjectGrant::Permission).ok_or_else(denial)
+    }
+}
+
+/// Whether the subject's role is the Administrator role (`AllAdmins` subjects).
+fn is_admin(resolved: &Resolved<'_>) -> bool {
+    resolved
+        .role
+        .is_some_and(|r| r.id() == RoleId::ADMINISTRATOR)
 }
 
 /// Whether a group holds asset records (MANAGE_ASSETS and the All Assets group do;

@@ -5,10 +5,14 @@
 //! layer that refused and exactly what was missing ([`Denial`]). `Display` renders one
 //! sentence fit for a 403 body or an audit log.
 
+use crate::access::Uuid;
 use crate::access::{AccessGroup, AccessGroupError, AccessPermissions, Grant, Membership, Target};
 use crate::role::permission::Permissions;
 use crate::role::{Role, RoleError, RoleId};
 use crate::scope::{Scope, ScopeSet};
+use crate::tags::{
+    Condition, Permission, PermissionAction, PermissionObject, PermissionSubject, TagValue,
+};
 use crate::text::Cut;
 use std::fmt;
 
@@ -110,6 +114,17 @@ pub enum Denial<'a> {
     AccessGroup(Box<AccessGroupError>),
     /// No access group has this id.
     UnknownAccessGroup(&'a str),
+    /// No v3 permission grants the user the action on the tag.
+    Tag {
+        /// The user.
+        user: &'a str,
+        /// `CanEdit` or `CanUse`.
+        action: PermissionAction,
+        /// The tag's uuid.
+        uuid: Uuid,
+        /// The tag, when the policy defines it.
+        tag: Option<&'a TagValue>,
+    },
     /// The access group does not name the user (and the user is not the Administrator).
     AccessGroupNotVisible {
         /// The user.
@@ -163,6 +178,104 @@ pub enum ObjectGrant<'a> {
     AccessGroup(&'a AccessGroup),
     /// The access-group change passes every limit.
     AccessGroupChange,
+    /// A v3 permission grants the action on the asset or the tag (no access group did).
+    Permission(PermissionGrant<'a>),
+}
+
+/// Why a v3 permission grants (`docs/semantics.md`, "Layer 3 v3: permissions and tags"):
+/// the permission, the action, the subject of it that names the user, and the object.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PermissionGrant<'a> {
+    /// The permission.
+    pub permission: &'a Permission,
+    /// The action granted (`CanView`, `CanScan`, `CanEdit`, `CanUse`).
+    pub action: PermissionAction,
+    /// The first subject of the permission that names the user.
+    pub subject: &'a PermissionSubject,
+    /// What the permission grants on.
+    pub object: GrantedObject<'a>,
+}
+
+/// The object through which a permission grants.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum GrantedObject<'a> {
+    /// `AllAssets` or `AllObjects`.
+    All(&'a PermissionObject),
+    /// A tag value.
+    Tag {
+        /// Its uuid.
+        uuid: Uuid,
+        /// The tag, when the policy defines it (a permission may name a tag the policy's
+        /// `tags` do not hold: assets naming it still carry it).
+        tag: Option<&'a TagValue>,
+        /// How the asset carries it.
+        carried: TagCarried<'a>,
+    },
+}
+
+/// How an asset (or target) carries the tag through which a permission grants.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum TagCarried<'a> {
+    /// The asset names the tag in its `tag_uuid` values.
+    Named,
+    /// The tag's filter selects the asset; `condition` is the condition that decided
+    /// (the first member of an `and`, the first holding member of an `or`).
+    Filter {
+        /// The condition's position, depth-first in the order written.
+        position: usize,
+        /// The condition.
+        condition: &'a Condition,
+        /// Which of its values matched (positive operators).
+        value: Option<usize>,
+    },
+    /// The request is about the tag itself (`tag.edit`, `tag.use`).
+    Itself,
+}
+
+impl fmt::Display for PermissionGrant<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "permission `{}` grants {} on ",
+            Cut(self.permission.name()),
+            self.action
+        )?;
+        match &self.object {
+            GrantedObject::All(object) => write!(f, "{}", object.kind().as_str())?,
+            GrantedObject::Tag { uuid, tag, carried } => {
+                match tag {
+                    Some(tag) => write!(f, "tag `{}`", Cut(&tag.to_string()))?,
+                    None => write!(f, "tag `{uuid}`")?,
+                }
+                match carried {
+                    TagCarried::Named => f.write_str(" (the asset names it)")?,
+                    TagCarried::Filter {
+                        position,
+                        condition,
+                        ..
+                    } => write!(f, " (filter condition {position}: {condition})")?,
+                    TagCarried::Itself => {}
+                }
+            }
+        }
+        write!(f, " to {}", describe_subject(self.subject))
+    }
+}
+
+/// A permission subject as explanations name it.
+pub(crate) fn describe_subject(subject: &PermissionSubject) -> String {
+    use crate::tags::SubjectKind;
+    let label = subject.name().or(subject.uuid()).map(Cut);
+    match (subject.kind(), label) {
+        (SubjectKind::UserGroup, _) if subject.is_everyone() => "user group All Users".to_owned(),
+        (SubjectKind::User, Some(l)) => format!("user `{l}`"),
+        (SubjectKind::UserGroup, Some(l)) => format!("user group `{l}`"),
+        (SubjectKind::AllUsers, _) => "all users".to_owned(),
+        (SubjectKind::AllAdmins, _) => "all administrators".to_owned(),
+        (kind, _) => kind.as_str().to_owned(),
+    }
 }
 
 /// Why one scan target may be scanned.
@@ -391,6 +504,18 @@ impl fmt::Display for Denial<'_> {
             Denial::UnknownAccessGroup(id) => {
                 write!(f, "access group `{}` does not exist", Cut(id))
             }
+            Denial::Tag {
+                user,
+                action,
+                uuid,
+                tag,
+            } => {
+                write!(f, "no permission grants `{}` {action} on tag ", Cut(user))?;
+                match tag {
+                    Some(tag) => write!(f, "`{}` (`{uuid}`)", Cut(&tag.to_string())),
+                    None => write!(f, "`{uuid}`"),
+                }
+            }
             Denial::AccessGroupNotVisible { user, group } => {
                 write!(
                     f,
@@ -447,6 +572,7 @@ impl fmt::Display for ObjectGrant<'_> {
             ObjectGrant::AccessGroupChange => {
                 f.write_str("the access-group change passes every rule")
             }
+            ObjectGrant::Permission(grant) => grant.fmt(f),
         }
     }
 }

@@ -9,6 +9,7 @@ use super::Compiled;
 use super::subject::{Resolution, Subject};
 use crate::access::GroupSet;
 use crate::role::RoleId;
+use crate::tags::index::{TagGrants, TagIndex};
 
 /// A user of the host's directory: an id, a role and the user groups they belong to.
 ///
@@ -74,6 +75,8 @@ pub(crate) struct DirectoryEntry {
     pub(crate) view_assets: GroupSet,
     /// Groups of any type granting `CAN_SCAN` (for scan targets and assets alike).
     pub(crate) scan: GroupSet,
+    /// What the v3 permissions grant the user (with the directory's role and groups).
+    pub(crate) tags: TagGrants,
 }
 
 /// Directories are numbered as they are built, so that a [`Resolution`] made against one
@@ -99,7 +102,7 @@ pub(crate) struct Directory {
 impl Directory {
     /// The directory of `users` (ids already checked to be distinct), with each user's
     /// granting sets over the compiled groups.
-    pub(crate) fn new(users: Vec<User>, compiled: &Compiled) -> Directory {
+    pub(crate) fn new(users: Vec<User>, compiled: &Compiled, control: &TagIndex) -> Directory {
         let by_id = users
             .iter()
             .enumerate()
@@ -107,7 +110,10 @@ impl Directory {
             .collect();
         Directory {
             generation: DIRECTORIES.fetch_add(1, Ordering::Relaxed),
-            entries: users.into_iter().map(|u| compiled.entry(u)).collect(),
+            entries: users
+                .into_iter()
+                .map(|u| compiled.entry(u, control))
+                .collect(),
             by_id,
         }
     }

@@ -142,11 +142,12 @@ impl Compiled {
         set
     }
 
-    pub(super) fn entry(&self, user: User) -> DirectoryEntry {
+    pub(super) fn entry(&self, user: User, control: &TagIndex) -> DirectoryEntry {
         let (id, groups) = (user.id.as_str(), user.groups.as_slice());
         DirectoryEntry {
             view_assets: self.granting(id, groups, AccessPermissions::CAN_VIEW, true),
             scan: self.granting(id, groups, AccessPermissions::CAN_SCAN, false),
+            tags: control.grants(id, groups, user.role == RoleId::ADMINISTRATOR),
             user,
         }
     }
@@ -189,7 +190,7 @@ impl PolicyData {
         users: Vec<User>,
         actions: Vec<ActionSpec>,
     ) -> PolicyData {
-        let users = Arc::new(Directory::new(users, &compiled));
+        let users = Arc::new(Directory::new(users, &compiled, &control));
         PolicyData {
             roles,
             groups,

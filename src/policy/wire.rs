@@ -7,7 +7,10 @@
 //! - one request: `{"subject": {...}, "action": "...", "resource": {...}}`;
 //! - a decision as a JSON explanation.
 
-use super::decision::{Decision, Denial, ObjectGrant, TargetGrant, requirement_names};
+use super::decision::{
+    Decision, Denial, GrantedObject, ObjectGrant, PermissionGrant, TagCarried, TargetGrant,
+    requirement_names,
+};
 use super::engine::PolicyBuilder;
 use super::{Policy, PolicyError, Resource, Subject, User};
 use crate::access::{
@@ -671,7 +674,50 @@ fn object_json(object: &ObjectGrant<'_>) -> Value {
         ObjectGrant::RoleChange => json!({"role_change": "valid"}),
         ObjectGrant::AccessGroup(group) => json!({"access_group": group_json(group)}),
         ObjectGrant::AccessGroupChange => json!({"access_group_change": "valid"}),
+        ObjectGrant::Permission(grant) => json!({"permission": permission_grant_json(grant)}),
     }
+}
+
+/// A v3 permission's grant: the permission (uuid and name), the action, the subject and
+/// the object (for a tag: uuid, `Category:Value` and how the asset carries it).
+fn permission_grant_json(grant: &PermissionGrant<'_>) -> Value {
+    let object = match &grant.object {
+        GrantedObject::All(object) => json!({"type": object.kind().as_str()}),
+        GrantedObject::Tag { uuid, tag, carried } => {
+            let carried = match carried {
+                TagCarried::Named => json!("named"),
+                TagCarried::Filter {
+                    position,
+                    condition,
+                    value,
+                } => json!({"filter": {
+                    "condition": position,
+                    "field": condition.field().to_string(),
+                    "operator": condition.operator().as_str(),
+                    "value": condition.value(),
+                    "matched_value": value,
+                }}),
+                TagCarried::Itself => json!("requested"),
+            };
+            json!({
+                "type": "Tag",
+                "uuid": uuid.to_string(),
+                "name": tag.map(|t| t.to_string()),
+                "carried": carried,
+            })
+        }
+    };
+    json!({
+        "permission_uuid": grant.permission.uuid().to_string(),
+        "name": grant.permission.name(),
+        "action": grant.action.as_str(),
+        "subject": {
+            "type": grant.subject.kind().as_str(),
+            "uuid": grant.subject.uuid(),
+            "name": grant.subject.name(),
+        },
+        "object": object,
+    })
 }
 
 /// The details of a denial, as ordered `(key, value)` entries.

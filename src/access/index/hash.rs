@@ -8,7 +8,7 @@ use std::collections::HashMap;
 /// key that collides with it, so a keyed hash would buy nothing here; `std`'s SipHash
 /// costs more than the rest of a lookup.
 #[derive(Debug, Default, Clone, Copy)]
-pub(super) struct FxHasher(u64);
+pub(crate) struct FxHasher(u64);
 
 const K: u64 = 0x517c_c1b7_2722_0a95;
 
@@ -43,7 +43,7 @@ impl Hasher for FxHasher {
 }
 
 /// A `HashMap` with [`FxHasher`].
-pub(super) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// A hash of a byte string, eight bytes per multiply (for the string table).
 #[inline]

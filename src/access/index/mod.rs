@@ -31,6 +31,7 @@ mod pool;
 mod principals;
 mod set;
 
+pub(crate) use hash::FxMap;
 pub use set::GroupSet;
 
 use std::sync::Arc;
@@ -523,6 +524,62 @@ impl GroupIndex {
         }
     }
 
+    /// An index of bare terms over positions `0..universe` (no principals, no All Assets
+    /// groups): each `(position, attribute, term)` files the position under the term's
+    /// keys, as a group's rule term is. The tag index (`src/tags/index.rs`) files each
+    /// dynamic tag under the conditions its filter cannot hold without, so that tags are
+    /// found by the same lookups as access groups and only the tags a key reaches are
+    /// evaluated. Explanations (ordinals) are not kept: callers explain themselves.
+    pub(crate) fn from_terms<'a>(
+        universe: usize,
+        terms: impl IntoIterator<Item = (u32, RuleType, &'a TermValue)>,
+    ) -> GroupIndex {
+        let mut raw: Vec<Raw<'_>> = RuleType::ALL.iter().map(|_| Raw::default()).collect();
+        let mut count = 0;
+        for (position, attribute, value) in terms {
+            if let Some(raw) = raw.get_mut(attribute.index()) {
+                raw.add(value, position, 0);
+                count += 1;
+            }
+        }
+        GroupIndex {
+            principals: Principals::none(universe),
+            all_assets: Vec::new(),
+            core: Core::build(raw, universe),
+            v4: GroupIntervals::build(&[], universe),
+            v6: GroupIntervals::build(&[], universe),
+            ordinals: Ordinals::default(),
+            terms: count,
+        }
+    }
+
+    /// The lowest position `g` in `among`, below `below`, that a key of `asset` reaches
+    /// and for which `verify(g)` holds; with `any`, the first such position found instead
+    /// (not necessarily the lowest). Each position is verified at most once per key that
+    /// reaches it. Allocation-free.
+    pub(crate) fn first_verified(
+        &self,
+        asset: &Asset,
+        among: &GroupSet,
+        below: u32,
+        any: bool,
+        verify: impl FnMut(u32) -> bool,
+    ) -> Option<u32> {
+        if among.is_empty() {
+            return None;
+        }
+        let mut search = Verified {
+            pool: &self.core.pool,
+            among,
+            best: below,
+            found: false,
+            any,
+            verify,
+        };
+        self.core.walk_asset(asset, &mut search);
+        search.found.then_some(search.best)
+    }
+
     /// The number of groups indexed.
     #[must_use]
     pub fn len(&self) -> usize {
@@ -968,6 +1025,54 @@ impl Offer for First<'_> {
         }
         // Nothing is below group 0.
         self.best == 0
+    }
+
+    fn wants(&mut self, set: SetView<'_>) -> bool {
+        !set.is_empty() && self.pool.first_common(set, self.among, self.best).is_some()
+    }
+}
+
+/// Keeps the lowest position of `among` below `best` that `verify` accepts (or, with
+/// `any`, stops at the first accepted).
+struct Verified<'a, F> {
+    pool: &'a Pool,
+    among: &'a GroupSet,
+    best: u32,
+    found: bool,
+    any: bool,
+    verify: F,
+}
+
+impl<F: FnMut(u32) -> bool> Offer for Verified<'_, F> {
+    fn offer(&mut self, set: SetView<'_>, holds: impl FnOnce() -> bool) -> bool {
+        if set.is_empty() {
+            return false;
+        }
+        let mut holds = Some(holds);
+        let mut held = false;
+        let (best, found, any, verify) =
+            (&mut self.best, &mut self.found, self.any, &mut self.verify);
+        self.pool.any_common(set, self.among, |g| {
+            if g >= *best {
+                return false;
+            }
+            if !held {
+                // The key is verified once, when a candidate first needs it; a key that
+                // does not hold ends the walk over its set.
+                let Some(h) = holds.take() else { return true };
+                if !h() {
+                    return true;
+                }
+                held = true;
+            }
+            if verify(g) {
+                *best = g;
+                *found = true;
+                return any;
+            }
+            false
+        });
+        (any && self.found) || self.best == 0
     }
 
     fn wants(&mut self, set: SetView<'_>) -> bool {

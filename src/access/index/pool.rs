@@ -322,6 +322,39 @@ impl Pool {
         }
     }
 
+    /// Calls `f` on every member of the set that is in `among` (base members ascending,
+    /// then the correction's), until it returns `true`; returns whether it did.
+    pub(super) fn any_common(
+        &self,
+        view: SetView<'_>,
+        among: &GroupSet,
+        mut f: impl FnMut(u32) -> bool,
+    ) -> bool {
+        let kept = |g: &u32| among.contains(*g as usize) && view.minus.binary_search(g).is_err();
+        let found = match self.stored(view.base) {
+            None => false,
+            Some(Stored::Sparse(a, b)) => {
+                self.sparse(a, b).iter().filter(|g| kept(g)).any(|g| f(*g))
+            }
+            Some(Stored::Dense(at)) => {
+                let words = self.dense(at);
+                among.nonzero_words().any(|(w, granted)| {
+                    let x = words.get(w as usize).copied().unwrap_or(0) & granted;
+                    BitIter::new(&[x])
+                        .map(|bit| to_u32(w as usize * 64) + bit)
+                        .filter(|g| view.minus.binary_search(g).is_err())
+                        .any(&mut f)
+                })
+            }
+        };
+        found
+            || view
+                .plus
+                .iter()
+                .filter(|g| among.contains(**g as usize))
+                .any(|g| f(*g))
+    }
+
     /// Adds every member of the set to `out`.
     pub(super) fn union_into(&self, view: SetView<'_>, out: &mut GroupSet) {
         let mut add = |g: u32| {

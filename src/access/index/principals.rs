@@ -25,6 +25,14 @@ pub(super) struct Principals {
 }
 
 impl Principals {
+    /// No principal, over `positions` positions (an index of keyed terms, not groups).
+    pub(super) fn none(positions: usize) -> Principals {
+        Principals {
+            positions,
+            ..Principals::default()
+        }
+    }
+
     pub(super) fn build<'a>(groups: impl Iterator<Item = &'a AccessGroup>) -> Principals {
         let mut out = Principals::default();
         let mut all_users = GroupSet::new();
