@@ -162,11 +162,6 @@ impl TagIndex {
         self.control.permissions().is_empty()
     }
 
-    /// The number of tag positions.
-    pub(crate) fn universe(&self) -> usize {
-        self.positions.len()
-    }
-
     /// The position of tag `uuid`.
     pub(crate) fn position(&self, uuid: &Uuid) -> Option<u32> {
         self.positions.get(&uuid.to_u128()).copied()
@@ -206,10 +201,8 @@ impl TagIndex {
         }
         applicable.sort_unstable();
         applicable.dedup();
+        // Sets grow to the highest position granted: a user granted nothing costs nothing.
         let mut grants = TagGrants::default();
-        for slot in &mut grants.0 {
-            slot.tags = GroupSet::with_capacity(self.universe());
-        }
         for p in applicable {
             let Some(permission) = self.control.permissions().get(p as usize) else {
                 continue;
