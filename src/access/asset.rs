@@ -4,11 +4,12 @@ use core::fmt;
 use core::str::FromStr;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use super::rule_type::{RuleType, UnknownRuleType};
-use super::term::{
-    AssetValue, MAX_DNS_LABEL_CHARS, MAX_DNS_NAME_CHARS, TermError, check_name_length,
-    parse_single_ipv4, parse_single_ipv6,
+use super::parse::{
+    MAX_DNS_LABEL_CHARS, MAX_DNS_NAME_CHARS, check_name_length, parse_single_ipv4,
+    parse_single_ipv6,
 };
+use super::rule_type::{RuleType, UnknownRuleType};
+use super::term::{AssetValue, TermError};
 
 /// An asset value that could not be added.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
