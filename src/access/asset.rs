@@ -15,9 +15,9 @@ use super::term::{AssetValue, TermError};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AssetError {
-    /// The attribute name is not a rule type name.
-    #[error("unknown asset attribute `{0}`")]
-    UnknownAttribute(String),
+    /// The attribute name is not a rule type name (the name, cut, is the source's `.0`).
+    #[error("unknown asset attribute `{}`", .0.0)]
+    UnknownAttribute(#[from] UnknownRuleType),
     /// The value is not valid for the attribute.
     #[error("asset attribute `{attribute}` value `{value}`: {reason}")]
     BadValue {
@@ -26,14 +26,9 @@ pub enum AssetError {
         /// The value as given.
         value: String,
         /// Why it is not valid.
+        #[source]
         reason: TermError,
     },
-}
-
-impl From<UnknownRuleType> for AssetError {
-    fn from(e: UnknownRuleType) -> Self {
-        AssetError::UnknownAttribute(e.0)
-    }
 }
 
 /// What a host knows about an asset: for each attribute (keyed by the rule type names,
@@ -182,6 +177,7 @@ pub enum TargetError {
         /// The target as written, cut to 64 characters.
         target: String,
         /// [`TermError::NameTooLong`] or [`TermError::LabelTooLong`].
+        #[source]
         reason: TermError,
     },
 }

@@ -46,7 +46,7 @@ impl fmt::Display for AccessGroupType {
 
 /// An access group type name that is not `MANAGE_ASSETS`, `SCAN_TARGETS` or `ALL`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown access group type `{0}`: expected `MANAGE_ASSETS`, `SCAN_TARGETS` or `ALL`")]
+#[error("unknown access group type `{0}` (expected `MANAGE_ASSETS`, `SCAN_TARGETS` or `ALL`)")]
 pub struct UnknownAccessGroupType(pub String);
 
 impl FromStr for AccessGroupType {

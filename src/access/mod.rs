@@ -47,7 +47,9 @@ pub use principal::{AccessPermissions, NIL_UUID, Principal, PrincipalKind, Unkno
 #[cfg(feature = "reference")]
 pub use reference::ReferenceMatcher;
 pub use rule::{Rule, RuleError};
-pub use rule_type::{Operator, RuleType, UnknownOperator, UnknownRuleType, ValueKind};
+pub use rule_type::{
+    Operator, OperatorNotAllowed, RuleType, UnknownOperator, UnknownRuleType, ValueKind,
+};
 /// The `match` test, shared with the query plans (`src/plan`).
 pub(crate) use term::contains_pattern;
 pub use term::{AssetValue, Term, TermError, TermValue};

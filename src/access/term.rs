@@ -13,7 +13,7 @@ use super::parse::{
     MacAddress, Uuid, check_length, normalize_text, parse_digits, parse_ipv4_interval,
     parse_ipv6_interval, parse_single_ipv4, parse_single_ipv6,
 };
-use super::rule_type::{Operator, RuleType, ValueKind};
+use super::rule_type::{Operator, OperatorNotAllowed, RuleType, ValueKind};
 
 /// Why a term (or an asset value) could not be parsed for its rule type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -91,13 +91,8 @@ pub enum TermError {
         max: usize,
     },
     /// The operator is not allowed for the rule type.
-    #[error("operator `{operator}` is not allowed for `{rule_type}`")]
-    OperatorNotAllowed {
-        /// The rule type.
-        rule_type: RuleType,
-        /// The operator.
-        operator: Operator,
-    },
+    #[error(transparent)]
+    OperatorNotAllowed(#[from] OperatorNotAllowed),
 }
 
 /// The parsed, normalized meaning of a term: what it is compared with.
@@ -186,10 +181,11 @@ impl Term {
     /// ```
     pub fn parse(rule_type: RuleType, operator: Operator, text: &str) -> Result<Term, TermError> {
         if !rule_type.allows(operator) {
-            return Err(TermError::OperatorNotAllowed {
+            return Err(OperatorNotAllowed {
                 rule_type,
                 operator,
-            });
+            }
+            .into());
         }
         if text.is_empty() {
             return Err(TermError::Empty);
