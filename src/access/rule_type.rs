@@ -80,7 +80,7 @@ impl FromStr for Operator {
 }
 
 /// The kind of value a rule type's terms and an asset's attribute values hold. It decides
-/// how terms are parsed and normalized (see `docs/semantics.md (layer 3)`).
+/// how terms are parsed and normalized (`docs/semantics.md`, "Layer 3", "Rules and terms").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ValueKind {
     /// IPv4 addresses; terms may be an address, a CIDR or a range.

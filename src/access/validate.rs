@@ -64,7 +64,8 @@ impl fmt::Display for AllAssetsPart {
 ///
 /// Every variant names the group (by name, or by id when only the id is known), and
 /// the rule and term where relevant. [`AccessGroupError::code`] gives the API's error
-/// code where the seed defines one; [`AccessGroupError::http_status`] the HTTP status.
+/// code where Tenable's API defines one; [`AccessGroupError::http_status`] the HTTP status
+/// (`docs/semantics.md`, "Layer 3", "Create, edit, delete").
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AccessGroupError {
@@ -270,8 +271,8 @@ pub enum AccessGroupError {
 }
 
 impl AccessGroupError {
-    /// The API's error code, where the seed defines one: `max_entries`, `duplicate`,
-    /// `protected`, `forbidden`.
+    /// The API's error code, where Tenable's API defines one: `max_entries`, `duplicate`,
+    /// `protected`, `forbidden` (`docs/semantics.md`, "Layer 3", "Create, edit, delete").
     ///
     /// # Examples
     ///

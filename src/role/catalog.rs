@@ -16,7 +16,8 @@ use super::{Role, RoleDraft, RoleFieldSet, RoleId, RolePatch};
 use crate::role::permission::Permissions;
 use std::fmt;
 
-/// Role names are 1–255 characters (our bound; the seeds give none).
+/// Role names are 1–255 characters (our bound; Tenable documents none: `docs/semantics.md`,
+/// "Layer 2", "Changes").
 pub(crate) const MAX_ROLE_NAME_CHARS: usize = 255;
 
 /// The first id given to a created role when no custom role exists yet (Tenable's custom

@@ -153,7 +153,8 @@ impl Role {
         }
     }
 
-    /// The built-in role `id` (0–7), exactly as the seeds give it.
+    /// The built-in role `id` (0–7), exactly as Tenable's documentation gives it
+    /// (`docs/semantics.md`, "Layer 2", "Built-in roles").
     ///
     /// ```
     /// use scangate::{Permissions, Role, RoleId};

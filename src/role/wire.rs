@@ -310,7 +310,8 @@ impl RolePatch {
     }
 }
 
-/// Writes the chosen fields of `role` in the order of the seeds' example responses.
+/// Writes the chosen fields of `role` in the order of Tenable's example responses
+/// (`docs/semantics.md`, "Layer 2", "Writing role JSON").
 fn write_role<M: SerializeMap>(
     map: &mut M,
     role: &Role,
