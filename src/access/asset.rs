@@ -38,7 +38,8 @@ pub enum AssetError {
 /// # Examples
 ///
 /// ```
-/// use scangate::{Asset, access::RuleType};
+/// use scangate::Asset;
+/// use scangate::access::RuleType;
 /// let asset = Asset::new()
 ///     .with("ipv4", "10.1.2.3")?
 ///     .with("ipv4", "192.168.0.7")?
@@ -121,7 +122,8 @@ impl Asset {
     /// # Examples
     ///
     /// ```
-    /// use scangate::{Asset, Target, access::RuleType};
+    /// use scangate::{Asset, Target};
+    /// use scangate::access::RuleType;
     /// let t: Target = "db01.corp".parse().unwrap();
     /// let a = Asset::from_target(&t);
     /// assert_eq!(a.values(RuleType::Hostname), a.values(RuleType::Fqdn));

@@ -37,8 +37,7 @@ impl ValueKind {
     /// # Examples
     ///
     /// ```
-    /// use scangate::access::{Term, TermError, ValueKind};
-    /// use scangate::access::{Operator, RuleType};
+    /// use scangate::access::{Operator, RuleType, Term, TermError, ValueKind};
     /// assert_eq!(ValueKind::Name.max_chars(), 253);
     /// assert_eq!(ValueKind::TextNoCase.max_chars(), 1024);
     /// let long = "a".repeat(1025);

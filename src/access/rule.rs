@@ -38,7 +38,8 @@ pub enum RuleError {
 /// # Examples
 ///
 /// ```
-/// use scangate::{Asset, access::{Operator, Rule, RuleType}};
+/// use scangate::Asset;
+/// use scangate::access::{Operator, Rule, RuleType};
 /// let rule = Rule::new(RuleType::Ipv4, Operator::Eq, ["10.0.0.5-10.0.0.90", "192.168.0.0/24"])?;
 /// let asset = Asset::new().with("ipv4", "192.168.0.200").unwrap();
 /// assert_eq!(rule.first_match(&asset), Some(1));

@@ -396,7 +396,8 @@ impl AccessGroup {
     /// # Examples
     ///
     /// ```
-    /// use scangate::{AccessGroup, access::{AccessGroupType, Rule}};
+    /// use scangate::AccessGroup;
+    /// use scangate::access::{AccessGroupType, Rule};
     /// let g = AccessGroup::new("Lab", AccessGroupType::ManageAssets)
     ///     .with_rule(Rule::parse("ipv4", "eq", [] as [&str; 0])?);
     /// assert_eq!(g.validate().unwrap_err().to_string(), "access group `Lab` rule 0 has an empty term list");

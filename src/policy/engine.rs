@@ -68,7 +68,9 @@ pub enum PolicyError {
     /// with a role, the id of the access group to edit).
     ///
     /// ```
-    /// use scangate::{Action, Policy, PolicyError, RoleId, Subject, User, policy::Layer, role::RoleDraft};
+    /// use scangate::{Action, Policy, PolicyError, RoleId, Subject, User};
+    /// use scangate::policy::Layer;
+    /// use scangate::role::RoleDraft;
     /// let policy = Policy::builder().user(User::new("ann", RoleId::AUDITOR)).build()?;
     /// let error = policy.create_role(&Subject::user("ann"), RoleDraft::new("Tickets")).unwrap_err();
     /// assert!(matches!(
@@ -392,7 +394,8 @@ impl PolicyBuilder {
     /// Adds a host-defined action.
     ///
     /// ```
-    /// use scangate::{Permissions, Policy, Resource, RoleId, Subject, User, policy::ActionSpec};
+    /// use scangate::{Permissions, Policy, Resource, RoleId, Subject, User};
+    /// use scangate::policy::ActionSpec;
     /// let policy = Policy::builder()
     ///     .action(ActionSpec::new("report.export").with_permissions(Permissions::SHARE_OBJECTS))
     ///     .user(User::new("cm", RoleId::CREDENTIAL_MANAGER))

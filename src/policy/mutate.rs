@@ -86,7 +86,8 @@ impl Policy {
     /// the role rules (no `permManageApp`, no escalation, names).
     ///
     /// ```
-    /// use scangate::{Permissions, Policy, PolicyError, RoleError, RoleId, Subject, User, role::RoleDraft};
+    /// use scangate::{Permissions, Policy, PolicyError, RoleError, RoleId, Subject, User};
+    /// use scangate::role::RoleDraft;
     /// let policy = Policy::builder().user(User::new("sam", RoleId::SECURITY_MANAGER)).build()?;
     /// let sam = Subject::user("sam");
     /// let (policy, id) = policy.create_role(&sam, RoleDraft::new("Tickets").with_permissions(Permissions::CREATE_TICKETS))?;

@@ -230,7 +230,8 @@ impl RoleError {
 /// policy file carry it (docs/semantics.md, "Layer 2", changes).
 ///
 /// ```
-/// use scangate::{Permissions, RoleId, role::{RoleCatalog, RoleDraft}};
+/// use scangate::{Permissions, RoleId};
+/// use scangate::role::{RoleCatalog, RoleDraft};
 ///
 /// let catalog = RoleCatalog::builtin();
 /// // A Security Manager may create a role within their own permissions...
@@ -308,7 +309,8 @@ impl RoleCatalog {
     /// which cannot be deleted.
     ///
     /// ```
-    /// use scangate::{RoleId, role::RoleCatalog};
+    /// use scangate::RoleId;
+    /// use scangate::role::RoleCatalog;
     /// let catalog = RoleCatalog::builtin().without_builtins([RoleId::AUDITOR])?;
     /// assert!(catalog.get(RoleId::AUDITOR).is_none());
     /// assert_eq!(catalog.deleted_builtins().collect::<Vec<_>>(), [RoleId::AUDITOR]);
@@ -562,7 +564,8 @@ impl RoleCatalog {
     /// [`RoleError::Escalation`] when the role holds permissions the requester lacks.
     ///
     /// ```
-    /// use scangate::{RoleId, role::RoleCatalog};
+    /// use scangate::RoleId;
+    /// use scangate::role::RoleCatalog;
     /// let catalog = RoleCatalog::builtin();
     /// let users = [("ann", RoleId::AUDITOR), ("bob", RoleId::EXECUTIVE)];
     /// let (catalog, moved) = catalog.delete(RoleId::ADMINISTRATOR, RoleId::AUDITOR, users).unwrap();
@@ -623,7 +626,8 @@ impl RoleCatalog {
     /// [`RoleError::UnknownRole`], [`RoleError::NotVisible`], [`RoleError::Escalation`].
     ///
     /// ```
-    /// use scangate::{RoleId, role::RoleCatalog};
+    /// use scangate::RoleId;
+    /// use scangate::role::RoleCatalog;
     /// let catalog = RoleCatalog::builtin();
     /// assert!(catalog.check_delegable(RoleId::SECURITY_MANAGER, RoleId::AUDITOR).is_ok());
     /// assert!(catalog.check_delegable(RoleId::AUDITOR, RoleId::SECURITY_MANAGER).is_err());
@@ -656,7 +660,8 @@ impl RoleCatalog {
     /// [`RoleError::NotVisible`] for the Administrator role asked by anyone else.
     ///
     /// ```
-    /// use scangate::{RoleId, role::{RoleCatalog, RoleQuery}};
+    /// use scangate::RoleId;
+    /// use scangate::role::{RoleCatalog, RoleQuery};
     /// let catalog = RoleCatalog::builtin();
     /// let view = catalog.view(RoleId::AUDITOR, RoleId::SECURITY_MANAGER, &RoleQuery::new()).unwrap();
     /// assert_eq!(view.shown().to_string(), "id,name,description");

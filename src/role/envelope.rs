@@ -7,7 +7,8 @@ use serde_json::Value;
 /// `{type, response, error_code, error_msg, warnings, timestamp}`.
 ///
 /// ```
-/// use scangate::{Role, role::Envelope};
+/// use scangate::Role;
+/// use scangate::role::Envelope;
 /// let text = r#"{"type": "regular", "response": {"id": "5", "name": "Executive"},
 ///                "error_code": 0, "error_msg": "", "warnings": [], "timestamp": 1445013119}"#;
 /// let envelope: Envelope<Role> = serde_json::from_str(text).unwrap();

@@ -166,7 +166,8 @@ pub(crate) enum WireValue<'a> {
 /// The three values of `permScan`.
 ///
 /// ```
-/// use scangate::{Permissions, role::ScanLevel};
+/// use scangate::Permissions;
+/// use scangate::role::ScanLevel;
 /// assert_eq!(ScanLevel::Policy.permissions(), Permissions::SCAN);
 /// assert_eq!(ScanLevel::parse("full"), Some(ScanLevel::Full));
 /// assert_eq!(ScanLevel::parse("Full"), None);

@@ -265,7 +265,8 @@ impl RoleDraft {
     /// [`RoleJsonError`] for invalid JSON, a missing `name`, or a bad value.
     ///
     /// ```
-    /// use scangate::{Permissions, role::RoleDraft};
+    /// use scangate::Permissions;
+    /// use scangate::role::RoleDraft;
     /// let draft = RoleDraft::from_json(r#"{"name": "Example", "permShareObjects": "true"}"#).unwrap();
     /// assert_eq!(draft.value.permissions, Permissions::SHARE_OBJECTS);
     /// ```

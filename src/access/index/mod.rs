@@ -414,8 +414,10 @@ impl Ordinals {
 /// # Examples
 ///
 /// ```
-/// use scangate::access::GroupIndex;
-/// use scangate::{AccessGroup, Asset, access::{AccessGroups, AccessGroupType, AccessPermissions, Membership, Principal, Rule}};
+/// use scangate::{AccessGroup, Asset};
+/// use scangate::access::{
+///     AccessGroupType, AccessGroups, AccessPermissions, GroupIndex, Membership, Principal, Rule,
+/// };
 /// let groups = AccessGroups::from_server([
 ///     AccessGroup::new("Lab", AccessGroupType::ManageAssets)
 ///         .with_rule(Rule::parse("fqdn", "match", ["*.lab.example"])?)
@@ -570,8 +572,10 @@ impl GroupIndex {
     /// # Examples
     ///
     /// ```
-    /// use scangate::access::GroupIndex;
-    /// use scangate::{AccessGroup, access::{AccessGroups, AccessGroupType, AccessPermissions, Principal}};
+    /// use scangate::AccessGroup;
+    /// use scangate::access::{
+    ///     AccessGroupType, AccessGroups, AccessPermissions, GroupIndex, Principal,
+    /// };
     /// let groups = AccessGroups::from_server([
     ///     AccessGroup::all_assets_group("aa"), // no principals listed: everyone
     ///     AccessGroup::new("g", AccessGroupType::ScanTargets)
@@ -614,8 +618,8 @@ impl GroupIndex {
     /// # Examples
     ///
     /// ```
-    /// use scangate::access::{GroupIndex, GroupSet};
-    /// use scangate::{AccessGroup, Asset, access::{AccessGroups, AccessGroupType, Rule}};
+    /// use scangate::{AccessGroup, Asset};
+    /// use scangate::access::{AccessGroupType, AccessGroups, GroupIndex, GroupSet, Rule};
     /// let groups = AccessGroups::from_server([
     ///     AccessGroup::new("a", AccessGroupType::ManageAssets)
     ///         .with_rule(Rule::parse("ipv4", "eq", ["10.0.0.0/8"])?),
@@ -666,8 +670,10 @@ impl GroupIndex {
     /// # Examples
     ///
     /// ```
-    /// use scangate::access::{GroupIndex, GroupSet};
-    /// use scangate::{AccessGroup, Asset, access::{AccessGroups, AccessGroupType, Membership, Rule}};
+    /// use scangate::{AccessGroup, Asset};
+    /// use scangate::access::{
+    ///     AccessGroupType, AccessGroups, GroupIndex, GroupSet, Membership, Rule,
+    /// };
     /// let groups = AccessGroups::from_server([
     ///     AccessGroup::new("a", AccessGroupType::ManageAssets)
     ///         .with_rule(Rule::parse("ipv4", "eq", ["10.0.0.0/24"])?),
@@ -725,8 +731,10 @@ impl GroupIndex {
     /// # Examples
     ///
     /// ```
-    /// use scangate::access::{GroupIndex, GroupSet};
-    /// use scangate::{AccessGroup, Target, access::{AccessGroups, AccessGroupType, Membership, Rule}};
+    /// use scangate::{AccessGroup, Target};
+    /// use scangate::access::{
+    ///     AccessGroupType, AccessGroups, GroupIndex, GroupSet, Membership, Rule,
+    /// };
     /// let groups = AccessGroups::from_server([AccessGroup::new("s", AccessGroupType::ScanTargets)
     ///     .with_rule(Rule::parse("hostname", "starts", ["web"])?)]);
     /// let index = GroupIndex::new(&groups);
@@ -850,8 +858,8 @@ impl GroupIndex {
     /// # Examples
     ///
     /// ```
-    /// use scangate::access::GroupIndex;
-    /// use scangate::{AccessGroup, Asset, access::{AccessGroups, AccessGroupType, Membership, Rule}};
+    /// use scangate::{AccessGroup, Asset};
+    /// use scangate::access::{AccessGroupType, AccessGroups, GroupIndex, Membership, Rule};
     /// let groups = AccessGroups::from_server([
     ///     AccessGroup::all_assets_group("aa"),
     ///     AccessGroup::new("mac", AccessGroupType::ManageAssets)
@@ -898,8 +906,10 @@ impl GroupIndex {
     /// # Examples
     ///
     /// ```
-    /// use scangate::access::GroupIndex;
-    /// use scangate::{AccessGroup, Asset, access::{AccessGroups, AccessGroupType, AccessPermissions, Principal, Rule}};
+    /// use scangate::{AccessGroup, Asset};
+    /// use scangate::access::{
+    ///     AccessGroupType, AccessGroups, AccessPermissions, GroupIndex, Principal, Rule,
+    /// };
     /// let groups = AccessGroups::from_server([AccessGroup::new("a", AccessGroupType::ManageAssets)
     ///     .with_rule(Rule::parse("fqdn", "ends", [".corp.example"])?)
     ///     .with_principal(Principal::user("alice", AccessPermissions::CAN_VIEW))]);
