@@ -11,7 +11,8 @@ use scangate::{
     AccessGroup, AccessGroupError,
     access::{
         AccessGroupType, AccessGroups, AccessPermissions, AllAssetsPart, MAX_ACCESS_GROUPS,
-        MAX_RULES_PER_GROUP, MAX_TERMS_PER_RULE, Principal, PrincipalKind, Rule, TermError,
+        MAX_RULES_PER_GROUP, MAX_TERMS_PER_RULE, Principal, PrincipalKind, Rule, RuleError,
+        TermError,
     },
 };
 
@@ -429,14 +430,16 @@ fn term_errors_name_group_rule_and_term() {
         .in_group("Lab", 3);
     assert_eq!(
         e,
-        AccessGroupError::BadTerm {
+        AccessGroupError::Rule {
             group: "Lab".into(),
             rule: 3,
-            term_index: 1,
-            term: "10.0.0.0/33".into(),
-            reason: TermError::PrefixTooLong {
-                prefix: 33,
-                max: 32
+            source: RuleError::BadTerm {
+                index: 1,
+                term: "10.0.0.0/33".into(),
+                reason: TermError::PrefixTooLong {
+                    prefix: 33,
+                    max: 32
+                },
             },
         }
     );

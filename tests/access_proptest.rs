@@ -20,7 +20,7 @@ use scangate::{
 };
 #[cfg(feature = "serde")]
 use support::values::{GroupMix, group};
-use support::values::{principal, rule};
+use support::values::{Texts, principal, rule};
 
 fn v4_in_cidr(x: u32, net: u32, prefix: u32) -> bool {
     // model: compare the top `prefix` bits one by one
@@ -182,7 +182,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
 
     #[test]
-    fn any_rule_term_display_parse(r in rule()) {
+    fn any_rule_term_display_parse(r in rule(Texts::NEAR)) {
         for t in r.terms() {
             prop_assert_eq!(&Term::parse(r.rule_type(), r.operator(), &t.to_string()).unwrap(), t);
         }

@@ -23,7 +23,8 @@ use scangate::{
     },
 };
 use support::values::{
-    GroupMix, asset, group, match_group, overlapping_asset, overlapping_group, subject, target,
+    GroupMix, Texts, asset, group, match_group, overlapping_asset, overlapping_group, subject,
+    target,
 };
 
 /// A SCAN_TARGETS group as the MANAGE_ASSETS group that contains the same assets: its
@@ -153,7 +154,7 @@ proptest! {
     #[test]
     fn index_decides_as_the_reference(
         groups in prop::collection::vec(group(GroupMix::DECIDING), 0..10),
-        assets in prop::collection::vec(asset(), 1..6),
+        assets in prop::collection::vec(asset(Texts::NEAR), 1..6),
         targets in prop::collection::vec(target(), 1..5),
         subjects in prop::collection::vec(subject(), 1..4),
         among in any::<u64>(),
@@ -170,7 +171,7 @@ proptest! {
     #[test]
     fn index_decides_as_the_reference_with_many_groups(
         groups in prop::collection::vec(group(GroupMix::DECIDING), 60..90),
-        assets in prop::collection::vec(asset(), 4..10),
+        assets in prop::collection::vec(asset(Texts::NEAR), 4..10),
         targets in prop::collection::vec(target(), 2..6),
         subjects in prop::collection::vec(subject(), 2..5),
         among in any::<u64>(),

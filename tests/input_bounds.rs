@@ -450,10 +450,13 @@ fn create_and_edit_name_the_group_rule_and_term() {
         .in_group("Web", 2);
     assert!(matches!(
         err,
-        AccessGroupError::BadTerm {
+        AccessGroupError::Rule {
             rule: 2,
-            term_index: 1,
-            reason: TermError::NameTooLong { chars: 262, .. },
+            source: RuleError::BadTerm {
+                index: 1,
+                reason: TermError::NameTooLong { chars: 262, .. },
+                ..
+            },
             ..
         }
     ));

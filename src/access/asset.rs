@@ -5,19 +5,20 @@ use core::str::FromStr;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use super::extra::{Attribute, ExtraAttribute};
-use super::rule_type::{RuleType, UnknownRuleType};
-use super::term::{
-    AssetValue, MAX_DNS_LABEL_CHARS, MAX_DNS_NAME_CHARS, TermError, check_name_length,
-    parse_single_ipv4, parse_single_ipv6,
+use super::parse::{
+    MAX_DNS_LABEL_CHARS, MAX_DNS_NAME_CHARS, check_name_length, parse_single_ipv4,
+    parse_single_ipv6,
 };
+use super::rule_type::{RuleType, UnknownRuleType};
+use super::term::{AssetValue, TermError};
 
 /// An asset value that could not be added.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AssetError {
-    /// The attribute name is not a rule type name.
-    #[error("unknown asset attribute `{0}`")]
-    UnknownAttribute(String),
+    /// The attribute name is not a rule type name (the name, cut, is the source's `.0`).
+    #[error("unknown asset attribute `{}`", .0.0)]
+    UnknownAttribute(#[from] UnknownRuleType),
     /// The value is not valid for the attribute.
     #[error("asset attribute `{attribute}` value `{value}`: {reason}")]
     BadValue {
@@ -26,14 +27,9 @@ pub enum AssetError {
         /// The value as given.
         value: String,
         /// Why it is not valid.
+        #[source]
         reason: TermError,
     },
-}
-
-impl From<UnknownRuleType> for AssetError {
-    fn from(e: UnknownRuleType) -> Self {
-        AssetError::UnknownAttribute(e.0)
-    }
 }
 
 /// What a host knows about an asset: for each attribute (keyed by the rule type names,
@@ -43,7 +39,8 @@ impl From<UnknownRuleType> for AssetError {
 /// # Examples
 ///
 /// ```
-/// use scangate::{Asset, access::RuleType};
+/// use scangate::Asset;
+/// use scangate::access::RuleType;
 /// let asset = Asset::new()
 ///     .with("ipv4", "10.1.2.3")?
 ///     .with("ipv4", "192.168.0.7")?
@@ -183,7 +180,8 @@ impl Asset {
     /// # Examples
     ///
     /// ```
-    /// use scangate::{Asset, Target, access::RuleType};
+    /// use scangate::{Asset, Target};
+    /// use scangate::access::RuleType;
     /// let t: Target = "db01.corp".parse().unwrap();
     /// let a = Asset::from_target(&t);
     /// assert_eq!(a.values(RuleType::Hostname), a.values(RuleType::Fqdn));
@@ -251,6 +249,7 @@ pub enum TargetError {
         /// The target as written, cut to 64 characters.
         target: String,
         /// [`TermError::NameTooLong`] or [`TermError::LabelTooLong`].
+        #[source]
         reason: TermError,
     },
 }

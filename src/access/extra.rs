@@ -6,7 +6,7 @@ use core::fmt;
 use core::str::FromStr;
 
 use super::asset::AssetError;
-use super::rule_type::{RuleType, ValueKind};
+use super::rule_type::{RuleType, UnknownRuleType, ValueKind};
 use super::term::{AssetValue, TermError};
 
 macro_rules! extra_attributes {
@@ -137,7 +137,7 @@ impl FromStr for ExtraAttribute {
             .iter()
             .copied()
             .find(|a| a.as_str() == s)
-            .ok_or_else(|| AssetError::UnknownAttribute(crate::text::echo(s)))
+            .ok_or_else(|| AssetError::UnknownAttribute(UnknownRuleType(crate::text::echo(s))))
     }
 }
 

@@ -46,7 +46,7 @@ impl fmt::Display for AccessGroupType {
 
 /// An access group type name that is not `MANAGE_ASSETS`, `SCAN_TARGETS` or `ALL`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown access group type `{0}`: expected `MANAGE_ASSETS`, `SCAN_TARGETS` or `ALL`")]
+#[error("unknown access group type `{0}` (expected `MANAGE_ASSETS`, `SCAN_TARGETS` or `ALL`)")]
 pub struct UnknownAccessGroupType(pub String);
 
 impl FromStr for AccessGroupType {
@@ -127,7 +127,8 @@ pub enum Grant<'a> {
 /// # Examples
 ///
 /// ```
-/// use scangate::{AccessGroup, access::{AccessGroupType, AccessPermissions, Principal, Rule}};
+/// use scangate::AccessGroup;
+/// use scangate::access::{AccessGroupType, AccessPermissions, Principal, Rule};
 /// let g = AccessGroup::new("Web servers", AccessGroupType::ManageAssets)
 ///     .with_id("g1")
 ///     .with_rule(Rule::parse("fqdn", "ends", [".web.example.com"])?)
@@ -312,7 +313,8 @@ impl AccessGroup {
     /// # Examples
     ///
     /// ```
-    /// use scangate::{AccessGroup, access::{AccessGroupType, AccessPermissions, Grant, Principal}};
+    /// use scangate::AccessGroup;
+    /// use scangate::access::{AccessGroupType, AccessPermissions, Grant, Principal};
     /// let g = AccessGroup::new("g", AccessGroupType::ManageAssets)
     ///     .with_principal(Principal::all_users(AccessPermissions::empty()))
     ///     .with_principal(Principal::group("ops", AccessPermissions::CAN_SCAN));
@@ -351,7 +353,8 @@ impl AccessGroup {
     /// # Examples
     ///
     /// ```
-    /// use scangate::{AccessGroup, access::{AccessGroupType, AccessPermissions, Principal}};
+    /// use scangate::AccessGroup;
+    /// use scangate::access::{AccessGroupType, AccessPermissions, Principal};
     /// let g = AccessGroup::new("g", AccessGroupType::ScanTargets)
     ///     .with_principal(Principal::user("alice", AccessPermissions::CAN_VIEW))
     ///     .with_principal(Principal::group("ops", AccessPermissions::CAN_SCAN));

@@ -25,6 +25,7 @@ pub(crate) mod group;
 mod groups;
 mod index;
 mod membership;
+mod parse;
 mod principal;
 #[cfg(feature = "reference")]
 mod reference;
@@ -44,17 +45,17 @@ pub use groups::{AccessGroups, Requester};
 pub(crate) use index::FxMap;
 pub use index::{GroupFilter, GroupIndex, GroupSet};
 pub use membership::Membership;
+pub use parse::{MAX_DNS_LABEL_CHARS, MAX_DNS_NAME_CHARS, MAX_VALUE_CHARS, MacAddress, Uuid};
 pub use principal::{AccessPermissions, NIL_UUID, Principal, PrincipalKind, UnknownPermission};
 #[cfg(feature = "reference")]
 pub use reference::ReferenceMatcher;
 pub use rule::{Rule, RuleError};
-pub use rule_type::{Operator, RuleType, UnknownOperator, UnknownRuleType, ValueKind};
+pub use rule_type::{
+    Operator, OperatorNotAllowed, RuleType, UnknownOperator, UnknownRuleType, ValueKind,
+};
 /// The `match` test, shared with the query plans (`src/plan`).
 pub(crate) use term::contains_pattern;
-pub use term::{
-    AssetValue, MAX_DNS_LABEL_CHARS, MAX_DNS_NAME_CHARS, MAX_VALUE_CHARS, MacAddress, Term,
-    TermError, TermValue, Uuid,
-};
+pub use term::{AssetValue, Term, TermError, TermValue};
 pub(crate) use validate::AccessGroupError;
 pub use validate::{
     AllAssetsPart, Change, MAX_ACCESS_GROUPS, MAX_NAME_CHARS, MAX_RULES_PER_GROUP,

@@ -26,7 +26,7 @@ bitflags::bitflags! {
 
 /// A permission name that is not `CAN_VIEW` or `CAN_SCAN` (names are case-sensitive).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown access group permission `{0}`: expected `CAN_VIEW` or `CAN_SCAN`")]
+#[error("unknown permission `{0}` (expected `CAN_VIEW` or `CAN_SCAN`)")]
 pub struct UnknownPermission(pub String);
 
 impl AccessPermissions {

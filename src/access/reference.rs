@@ -17,9 +17,8 @@ use super::rule_type::RuleType;
 /// # Examples
 ///
 /// ```
-/// use scangate::access::{Membership, ReferenceMatcher, Rule};
 /// use scangate::{AccessGroup, Asset};
-/// use scangate::access::AccessGroupType;
+/// use scangate::access::{AccessGroupType, Membership, ReferenceMatcher, Rule};
 /// let g = AccessGroup::new("Lab", AccessGroupType::ManageAssets)
 ///     .with_rule(Rule::parse("hostname", "starts", ["db"]).unwrap())
 ///     .with_rule(Rule::parse("ipv4", "eq", ["10.0.0.0/8", "192.168.1.1"]).unwrap());
@@ -43,9 +42,8 @@ impl ReferenceMatcher {
     /// # Examples
     ///
     /// ```
-    /// use scangate::access::{Membership, ReferenceMatcher, Rule};
     /// use scangate::{AccessGroup, Asset};
-    /// use scangate::access::AccessGroupType;
+    /// use scangate::access::{AccessGroupType, Membership, ReferenceMatcher, Rule};
     /// let g = AccessGroup::new("Scan", AccessGroupType::ScanTargets)
     ///     .with_rule(Rule::parse("tag_uuid", "set-has", ["a59ae831-2695-40b1-a9f9-9a26258f5486"]).unwrap())
     ///     .with_rule(Rule::parse("ipv4", "eq", ["10.0.0.0/8"]).unwrap());
@@ -94,7 +92,8 @@ impl ReferenceMatcher {
     /// # Examples
     ///
     /// ```
-    /// use scangate::{AccessGroup, Target, access::{AccessGroupType, ReferenceMatcher, Rule}};
+    /// use scangate::{AccessGroup, Target};
+    /// use scangate::access::{AccessGroupType, ReferenceMatcher, Rule};
     /// let g = AccessGroup::new("Scan", AccessGroupType::ScanTargets)
     ///     .with_rule(Rule::parse("fqdn", "ends", [".corp.example"]).unwrap());
     /// let name: Target = "web.corp.example".parse().unwrap();

@@ -1,29 +1,25 @@
 //! Rules: a rule type, an operator and typed terms.
 
 use super::asset::Asset;
-use super::rule_type::{Operator, RuleType};
+use super::rule_type::{Operator, OperatorNotAllowed, RuleType, UnknownOperator, UnknownRuleType};
 use super::term::{Term, TermError};
 
 /// Why a rule could not be built (outside any group; see
-/// [`RuleError::in_group`] for the error naming the group and the rule index).
+/// [`RuleError::in_group`] for the error naming the group and the rule index, which
+/// holds this one as its `source`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RuleError {
     /// The rule type is not one of the 27.
-    #[error("unknown rule type `{0}`")]
-    UnknownRuleType(String),
+    #[error(transparent)]
+    UnknownRuleType(#[from] UnknownRuleType),
     /// The operator is not one of `eq`, `match`, `starts`, `ends`, `set-has`.
-    #[error("unknown operator `{0}`")]
-    UnknownOperator(String),
+    #[error(transparent)]
+    UnknownOperator(#[from] UnknownOperator),
     /// The operator is not allowed for the rule type.
-    #[error("operator `{operator}` is not allowed for `{rule_type}` (allowed: {})", allowed_list(*rule_type))]
-    OperatorNotAllowed {
-        /// The rule type.
-        rule_type: RuleType,
-        /// The operator.
-        operator: Operator,
-    },
-    /// A term is not valid for the rule type.
+    #[error(transparent)]
+    OperatorNotAllowed(#[from] OperatorNotAllowed),
+    /// A term is not valid for the rule type: the term, and why (its `source`).
     #[error("term {index} `{term}`: {reason}")]
     BadTerm {
         /// Position of the term in the rule.
@@ -31,17 +27,9 @@ pub enum RuleError {
         /// The term as written.
         term: String,
         /// Why it is not valid.
+        #[source]
         reason: TermError,
     },
-}
-
-pub(crate) fn allowed_list(rule_type: RuleType) -> String {
-    rule_type
-        .operators()
-        .iter()
-        .map(|op| format!("`{op}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// An access-group rule: `{type, operator, terms}`. It matches an asset when any of its
@@ -50,7 +38,8 @@ pub(crate) fn allowed_list(rule_type: RuleType) -> String {
 /// # Examples
 ///
 /// ```
-/// use scangate::{Asset, access::{Operator, Rule, RuleType}};
+/// use scangate::Asset;
+/// use scangate::access::{Operator, Rule, RuleType};
 /// let rule = Rule::new(RuleType::Ipv4, Operator::Eq, ["10.0.0.5-10.0.0.90", "192.168.0.0/24"])?;
 /// let asset = Asset::new().with("ipv4", "192.168.0.200").unwrap();
 /// assert_eq!(rule.first_match(&asset), Some(1));
@@ -77,10 +66,11 @@ impl Rule {
         S: AsRef<str>,
     {
         if !rule_type.allows(operator) {
-            return Err(RuleError::OperatorNotAllowed {
+            return Err(OperatorNotAllowed {
                 rule_type,
                 operator,
-            });
+            }
+            .into());
         }
         // Sized to the terms given (`collect` through `Result` would start at four: most
         // rules hold one term, and a policy holds many rules).
@@ -124,12 +114,8 @@ impl Rule {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let rule_type: RuleType = rule_type
-            .parse()
-            .map_err(|_| RuleError::UnknownRuleType(crate::text::echo(rule_type)))?;
-        let operator: Operator = operator
-            .parse()
-            .map_err(|_| RuleError::UnknownOperator(crate::text::echo(operator)))?;
+        let rule_type: RuleType = rule_type.parse()?;
+        let operator: Operator = operator.parse()?;
         Rule::new(rule_type, operator, terms)
     }
 

@@ -64,7 +64,7 @@ impl fmt::Display for Operator {
 
 /// An operator name that is not one of `eq`, `match`, `starts`, `ends`, `set-has`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown operator `{0}`: expected one of `eq`, `match`, `starts`, `ends`, `set-has`")]
+#[error("unknown operator `{0}` (expected one of `eq`, `match`, `starts`, `ends`, `set-has`)")]
 pub struct UnknownOperator(pub String);
 
 impl FromStr for Operator {
@@ -80,7 +80,7 @@ impl FromStr for Operator {
 }
 
 /// The kind of value a rule type's terms and an asset's attribute values hold. It decides
-/// how terms are parsed and normalized (see `docs/semantics.md (layer 3)`).
+/// how terms are parsed and normalized (`docs/semantics.md`, "Layer 3", "Rules and terms").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ValueKind {
     /// IPv4 addresses; terms may be an address, a CIDR or a range.
@@ -236,6 +236,35 @@ impl fmt::Display for RuleType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// An operator that the rule type does not allow (`match` on `ipv4`, `eq` on `tag_uuid`):
+/// the one error for it, whether a rule or a single term was being read.
+///
+/// # Examples
+///
+/// ```
+/// use scangate::access::{Operator, OperatorNotAllowed, RuleType};
+/// let e = OperatorNotAllowed { rule_type: RuleType::Ipv4, operator: Operator::Match };
+/// assert_eq!(e.to_string(), "operator `match` is not allowed for `ipv4` (allowed: `eq`)");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[error("operator `{operator}` is not allowed for `{rule_type}` (allowed: {})", allowed_list(*rule_type))]
+pub struct OperatorNotAllowed {
+    /// The rule type.
+    pub rule_type: RuleType,
+    /// The operator.
+    pub operator: Operator,
+}
+
+/// The operators `rule_type` allows, quoted and comma-separated.
+fn allowed_list(rule_type: RuleType) -> String {
+    rule_type
+        .operators()
+        .iter()
+        .map(|op| format!("`{op}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A rule type name that is not in the table.

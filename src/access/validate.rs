@@ -2,11 +2,9 @@
 
 use core::fmt;
 
-use super::group::{AccessGroup, AccessGroupType};
-use super::principal::{Principal, PrincipalKind};
-use super::rule::{RuleError, allowed_list};
-use super::rule_type::{Operator, RuleType};
-use super::term::TermError;
+use super::group::{AccessGroup, AccessGroupType, UnknownAccessGroupType};
+use super::principal::{Principal, PrincipalKind, UnknownPermission};
+use super::rule::RuleError;
 
 /// At most this many access groups per container (`max_entries`).
 pub const MAX_ACCESS_GROUPS: usize = 5_000;
@@ -66,7 +64,8 @@ impl fmt::Display for AllAssetsPart {
 ///
 /// Every variant names the group (by name, or by id when only the id is known), and
 /// the rule and term where relevant. [`AccessGroupError::code`] gives the API's error
-/// code where the seed defines one; [`AccessGroupError::http_status`] the HTTP status.
+/// code where Tenable's API defines one; [`AccessGroupError::http_status`] the HTTP status
+/// (`docs/semantics.md`, "Layer 3", "Create, edit, delete").
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AccessGroupError {
@@ -184,51 +183,17 @@ pub enum AccessGroupError {
         /// The rule index.
         rule: usize,
     },
-    /// A rule type that is not one of the 27.
-    #[error("access group `{group}` rule {rule}: unknown rule type `{rule_type}`")]
-    UnknownRuleType {
+    /// A rule that cannot be read: an unknown rule type or operator, an operator the type
+    /// does not allow, or a bad term (the [`RuleError`], its `source`, says which).
+    #[error("access group `{group}` rule {rule}{}{source}", rule_separator(source))]
+    Rule {
         /// The group.
         group: String,
         /// The rule index.
         rule: usize,
-        /// The rule type as written.
-        rule_type: String,
-    },
-    /// An operator that is not one of the five.
-    #[error("access group `{group}` rule {rule}: unknown operator `{operator}`")]
-    UnknownOperator {
-        /// The group.
-        group: String,
-        /// The rule index.
-        rule: usize,
-        /// The operator as written.
-        operator: String,
-    },
-    /// An operator the rule type does not allow.
-    #[error("access group `{group}` rule {rule}: operator `{operator}` is not allowed for `{rule_type}` (allowed: {})", allowed_list(*rule_type))]
-    OperatorNotAllowed {
-        /// The group.
-        group: String,
-        /// The rule index.
-        rule: usize,
-        /// The rule type.
-        rule_type: RuleType,
-        /// The operator.
-        operator: Operator,
-    },
-    /// A term that is not valid for its rule type.
-    #[error("access group `{group}` rule {rule} term {term_index} `{term}`: {reason}")]
-    BadTerm {
-        /// The group.
-        group: String,
-        /// The rule index.
-        rule: usize,
-        /// The term index in the rule.
-        term_index: usize,
-        /// The term as written.
-        term: String,
-        /// Why it is not valid.
-        reason: TermError,
+        /// What is wrong with the rule.
+        #[source]
+        source: RuleError,
     },
     /// Rules given with `all_assets: true` (the All Assets group has no rules).
     #[error(
@@ -262,27 +227,25 @@ pub enum AccessGroupError {
         principal: usize,
     },
     /// A principal permission other than `CAN_VIEW` / `CAN_SCAN` (when reading).
-    #[error(
-        "access group `{group}` principal {principal}: unknown permission `{permission}` (expected `CAN_VIEW` or `CAN_SCAN`)"
-    )]
+    #[error("access group `{group}` principal {principal}: {source}")]
     UnknownPermission {
         /// The group.
         group: String,
         /// The principal index.
         principal: usize,
         /// The permission as written.
-        permission: String,
+        #[source]
+        source: UnknownPermission,
     },
     /// An `access_group_type` other than `MANAGE_ASSETS`, `SCAN_TARGETS`, `ALL` (when
     /// reading).
-    #[error(
-        "access group `{group}`: unknown access group type `{group_type}` (expected `MANAGE_ASSETS`, `SCAN_TARGETS` or `ALL`)"
-    )]
+    #[error("access group `{group}`: {source}")]
     UnknownGroupType {
         /// The group.
         group: String,
         /// The type as written.
-        group_type: String,
+        #[source]
+        source: UnknownAccessGroupType,
     },
     /// `all_assets: true` beside an `access_group_type` other than `ALL`, in a policy file:
     /// the two fields disagree about whether the group holds every asset, so the file is
@@ -308,8 +271,8 @@ pub enum AccessGroupError {
 }
 
 impl AccessGroupError {
-    /// The API's error code, where the seed defines one: `max_entries`, `duplicate`,
-    /// `protected`, `forbidden`.
+    /// The API's error code, where Tenable's API defines one: `max_entries`, `duplicate`,
+    /// `protected`, `forbidden` (`docs/semantics.md`, "Layer 3", "Create, edit, delete").
     ///
     /// # Examples
     ///
@@ -342,50 +305,38 @@ impl AccessGroupError {
     }
 }
 
+/// What joins "rule N" to the rule's own message: a space before "term N …" (a position
+/// within the rule), a colon before anything else.
+fn rule_separator(source: &RuleError) -> &'static str {
+    match source {
+        RuleError::BadTerm { .. } => " ",
+        _ => ": ",
+    }
+}
+
 impl RuleError {
-    /// This error inside group `group` at rule index `rule`.
+    /// This error inside group `group` at rule index `rule`
+    /// ([`AccessGroupError::Rule`], with this error as its `source`).
     ///
     /// # Examples
     ///
     /// ```
-    /// use scangate::access::Rule;
+    /// use std::error::Error;
+    /// use scangate::access::{Rule, RuleError, TermError};
     /// let e = Rule::parse("ipv4", "eq", ["10.0.0.0/33"]).unwrap_err().in_group("Lab", 2);
     /// assert_eq!(e.to_string(), "access group `Lab` rule 2 term 0 `10.0.0.0/33`: cidr prefix /33 is over 32");
+    /// let source = e.source().and_then(|s| s.downcast_ref::<RuleError>());
+    /// assert!(matches!(
+    ///     source,
+    ///     Some(RuleError::BadTerm { index: 0, reason: TermError::PrefixTooLong { prefix: 33, .. }, .. })
+    /// ));
     /// ```
     #[must_use]
     pub fn in_group(self, group: &str, rule: usize) -> AccessGroupError {
-        let group = crate::text::echo(group);
-        match self {
-            RuleError::UnknownRuleType(rule_type) => AccessGroupError::UnknownRuleType {
-                group,
-                rule,
-                rule_type,
-            },
-            RuleError::UnknownOperator(operator) => AccessGroupError::UnknownOperator {
-                group,
-                rule,
-                operator,
-            },
-            RuleError::OperatorNotAllowed {
-                rule_type,
-                operator,
-            } => AccessGroupError::OperatorNotAllowed {
-                group,
-                rule,
-                rule_type,
-                operator,
-            },
-            RuleError::BadTerm {
-                index,
-                term,
-                reason,
-            } => AccessGroupError::BadTerm {
-                group,
-                rule,
-                term_index: index,
-                term,
-                reason,
-            },
+        AccessGroupError::Rule {
+            group: crate::text::echo(group),
+            rule,
+            source: self,
         }
     }
 }
@@ -445,7 +396,8 @@ impl AccessGroup {
     /// # Examples
     ///
     /// ```
-    /// use scangate::{AccessGroup, access::{AccessGroupType, Rule}};
+    /// use scangate::AccessGroup;
+    /// use scangate::access::{AccessGroupType, Rule};
     /// let g = AccessGroup::new("Lab", AccessGroupType::ManageAssets)
     ///     .with_rule(Rule::parse("ipv4", "eq", [] as [&str; 0])?);
     /// assert_eq!(g.validate().unwrap_err().to_string(), "access group `Lab` rule 0 has an empty term list");

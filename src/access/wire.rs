@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 use super::asset::{Asset, Target};
 use super::extra::Attribute;
 use super::group::{AccessGroup, AccessGroupType, Metadata};
-use super::principal::{AccessPermissions, Principal, PrincipalKind};
+use super::principal::{AccessPermissions, Principal, PrincipalKind, UnknownPermission};
 use super::rule::Rule;
 use super::validate::AccessGroupError;
 use crate::json::{Key, Strict, duplicate, next_key};
@@ -93,11 +93,11 @@ impl<'a> From<&'a Principal> for PrincipalOut<'a> {
 /// A principal without `permissions` (v1, or a v2 request relying on the default) gets
 /// `CAN_VIEW` only; `[]` grants nothing, and so does `null` (the narrower of its two
 /// readings, "absent" and "empty").
-fn principal_from_wire(p: PrincipalIn) -> Result<Principal, String> {
+fn principal_from_wire(p: PrincipalIn) -> Result<Principal, UnknownPermission> {
     let permissions = match p.permissions {
         None => AccessPermissions::CAN_VIEW,
         Some(None) => AccessPermissions::empty(),
-        Some(Some(names)) => AccessPermissions::from_wire_names(&names).map_err(|e| e.0)?,
+        Some(Some(names)) => AccessPermissions::from_wire_names(&names)?,
     };
     Ok(Principal::new(
         PrincipalKind::from_wire(&p.kind),
@@ -149,10 +149,12 @@ fn group_from_wire(w: GroupIn) -> Result<AccessGroup, AccessGroupError> {
         // v1 has no type: the all-assets group is ALL, every other group manages assets.
         None if all_assets => AccessGroupType::All,
         None => AccessGroupType::ManageAssets,
-        Some(t) => t.parse().map_err(|_| AccessGroupError::UnknownGroupType {
-            group: crate::text::echo(&name),
-            group_type: crate::text::echo(&t),
-        })?,
+        Some(t) => t
+            .parse()
+            .map_err(|source| AccessGroupError::UnknownGroupType {
+                group: crate::text::echo(&name),
+                source,
+            })?,
     };
     // The lists are sized exactly (`collect` through `Result` would not be): a policy
     // holds thousands of groups.
@@ -171,11 +173,11 @@ fn group_from_wire(w: GroupIn) -> Result<AccessGroup, AccessGroupError> {
             let listed = listed.unwrap_or_default();
             let mut principals = Vec::with_capacity(listed.len());
             for (i, p) in listed.into_iter().enumerate() {
-                principals.push(principal_from_wire(p).map_err(|permission| {
+                principals.push(principal_from_wire(p).map_err(|source| {
                     AccessGroupError::UnknownPermission {
                         group: crate::text::echo(&name),
                         principal: i,
-                        permission,
+                        source,
                     }
                 })?);
             }
@@ -425,11 +427,7 @@ impl Serialize for Rule {
 impl<'de> Deserialize<'de> for Principal {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let p: PrincipalIn = crate::json::read(d)?;
-        principal_from_wire(p).map_err(|name| {
-            D::Error::custom(format!(
-                "unknown access group permission `{name}`: expected `CAN_VIEW` or `CAN_SCAN`"
-            ))
-        })
+        principal_from_wire(p).map_err(D::Error::custom)
     }
 }
 
@@ -459,12 +457,7 @@ impl<'de> Deserialize<'de> for Asset {
         let map: Map<String, Value> = crate::json::read(d)?;
         let mut asset = Asset::new();
         for (key, values) in map {
-            let attribute: Attribute = key.parse().map_err(|_| {
-                D::Error::custom(format!(
-                    "unknown asset attribute `{}`",
-                    crate::text::Cut(&key)
-                ))
-            })?;
+            let attribute: Attribute = key.parse().map_err(D::Error::custom)?;
             let Value::Array(values) = values else {
                 return Err(D::Error::custom(format!(
                     "asset attribute `{}` must be an array of strings",

@@ -129,7 +129,8 @@ impl ObjectCheck {
 /// An action that names no scope is not available to API keys.
 ///
 /// ```
-/// use scangate::{Permissions, Scope, ScopeSet, policy::{ActionSpec, ObjectCheck}};
+/// use scangate::{Permissions, Scope, ScopeSet};
+/// use scangate::policy::{ActionSpec, ObjectCheck};
 /// let export = ActionSpec::new("report.export")
 ///     .with_scopes(ScopeSet::of(&[Scope::ScansRead]))
 ///     .with_permissions(Permissions::SHARE_OBJECTS);

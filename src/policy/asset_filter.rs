@@ -11,7 +11,8 @@ use crate::policy::action::{Action, ObjectCheck};
 /// test. It decides exactly as [`Policy::is_allowed`] with [`Resource::Asset`](crate::Resource::Asset).
 ///
 /// ```
-/// use scangate::{AccessGroup, Action, Asset, Policy, RoleId, Subject, User, access::{AccessGroups, AccessGroupType, AccessPermissions, Principal, Rule}};
+/// use scangate::{AccessGroup, Action, Asset, Policy, RoleId, Subject, User};
+/// use scangate::access::{AccessGroups, AccessGroupType, AccessPermissions, Principal, Rule};
 ///
 /// let web = AccessGroup::new("Web", AccessGroupType::ManageAssets)
 ///     .with_id("g1")

@@ -5,6 +5,7 @@ use crate::access::{
     AccessGroup, AccessGroups, AccessPermissions, Asset, GroupIndex, GroupSet, Target,
 };
 use crate::policy::action::{Action, ActionSpec, BUILTIN_ACTIONS};
+use crate::policy::decision::Layer;
 use crate::role::{Role, RoleCatalog, RoleDraft, RoleError, RoleId, RolePatch};
 use crate::scope::ScopeSet;
 use crate::tags::AccessControl;
@@ -68,9 +69,36 @@ pub enum PolicyError {
     /// More actions than a handle can number.
     #[error("too many actions")]
     TooManyActions,
-    /// A change was refused by the policy itself (layers 1–2 or a missing subject).
-    #[error("{0}")]
-    Denied(String),
+    /// A change was refused by the policy itself, before the role or access-group rules
+    /// were asked: the subject was refused the action the change is checked as (it did not
+    /// resolve, or layer 1 or 2 refused), or the change lacks what it needs (a requester
+    /// with a role, the id of the access group to edit).
+    ///
+    /// ```
+    /// use scangate::{Action, Policy, PolicyError, RoleId, Subject, User};
+    /// use scangate::policy::Layer;
+    /// use scangate::role::RoleDraft;
+    /// let policy = Policy::builder().user(User::new("ann", RoleId::AUDITOR)).build()?;
+    /// let error = policy.create_role(&Subject::user("ann"), RoleDraft::new("Tickets")).unwrap_err();
+    /// assert!(matches!(
+    ///     error,
+    ///     PolicyError::Denied { action: Some(Action::ROLE_CREATE), layer: Layer::Role, .. }
+    /// ));
+    /// assert!(error.to_string().starts_with("deny `role.create`: role `Auditor` lacks"));
+    /// # Ok::<(), PolicyError>(())
+    /// ```
+    #[error("{reason}")]
+    Denied {
+        /// The action the change was checked as (`Action::ROLE_CREATE`, …); `None` for
+        /// [`Policy::check_new_key`], which stands for no action of the catalogue.
+        action: Option<Action>,
+        /// The layer that refused ([`Layer::Object`] when the change lacks what it needs,
+        /// as a check would deny it).
+        layer: Layer,
+        /// The explanation, one sentence: for a refused action, the denied decision's
+        /// (``deny `role.create`: …``).
+        reason: String,
+    },
     /// A new API key asks for scopes its owner's role cannot exercise.
     #[error("role `{role}` cannot exercise `{excess}`, so a key of `{owner}` may not hold it")]
     KeyScopes {
@@ -403,7 +431,8 @@ impl PolicyBuilder {
     /// Adds a host-defined action.
     ///
     /// ```
-    /// use scangate::{Permissions, Policy, Resource, RoleId, Subject, User, policy::ActionSpec};
+    /// use scangate::{Permissions, Policy, Resource, RoleId, Subject, User};
+    /// use scangate::policy::ActionSpec;
     /// let policy = Policy::builder()
     ///     .action(ActionSpec::new("report.export").with_permissions(Permissions::SHARE_OBJECTS))
     ///     .user(User::new("cm", RoleId::CREDENTIAL_MANAGER))

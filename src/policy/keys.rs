@@ -82,7 +82,11 @@ impl Policy {
     ) -> Result<(), PolicyError> {
         let delegable = self
             .delegable_scopes(owner)
-            .map_err(|denial| PolicyError::Denied(denial.to_string()))?;
+            .map_err(|denial| PolicyError::Denied {
+                action: None,
+                layer: denial.layer(),
+                reason: denial.to_string(),
+            })?;
         let excess: ScopeSet = requested
             .iter()
             .filter(|scope| !delegable.contains(*scope))

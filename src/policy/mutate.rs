@@ -3,6 +3,7 @@
 //! rules, and returns a new [`Policy`] or the precise error. A rejected change leaves the old
 //! policy untouched; an accepted one shares everything it did not change.
 
+use super::decision::Layer;
 use super::{Policy, PolicyData, PolicyError, Resource, Subject, User};
 use crate::access::{AccessGroup, AccessGroups, Requester};
 use crate::policy::action::Action;
@@ -17,8 +18,12 @@ impl Policy {
         action: Action,
     ) -> Result<Option<&'a Role>, PolicyError> {
         let decision = self.check(subject, action, Resource::None);
-        if !decision.is_allowed() {
-            return Err(PolicyError::Denied(decision.to_string()));
+        if let Some(layer) = decision.denied_by() {
+            return Err(PolicyError::Denied {
+                action: Some(action),
+                layer,
+                reason: decision.to_string(),
+            });
         }
         Ok(self
             .resolve(subject)
@@ -32,7 +37,12 @@ impl Policy {
         action: Action,
     ) -> Result<&'a Role, PolicyError> {
         self.requester(subject, action)?
-            .ok_or_else(|| PolicyError::Denied(format!("`{action}` needs a requester with a role")))
+            .ok_or_else(|| PolicyError::Denied {
+                action: Some(action),
+                // As a check denies a role change without the requester's role.
+                layer: Layer::Object,
+                reason: format!("`{action}` needs a requester with a role"),
+            })
     }
 
     /// A policy with some parts replaced; the others (and whatever was compiled from them)
@@ -84,7 +94,8 @@ impl Policy {
     /// the role rules (no `permManageApp`, no escalation, names).
     ///
     /// ```
-    /// use scangate::{Permissions, Policy, PolicyError, RoleError, RoleId, Subject, User, role::RoleDraft};
+    /// use scangate::{Permissions, Policy, PolicyError, RoleError, RoleId, Subject, User};
+    /// use scangate::role::RoleDraft;
     /// let policy = Policy::builder().user(User::new("sam", RoleId::SECURITY_MANAGER)).build()?;
     /// let sam = Subject::user("sam");
     /// let (policy, id) = policy.create_role(&sam, RoleDraft::new("Tickets").with_permissions(Permissions::CREATE_TICKETS))?;
@@ -197,9 +208,12 @@ impl Policy {
     ) -> Result<Policy, PolicyError> {
         let admin = self.group_requester(subject, Action::ACCESS_GROUP_EDIT)?;
         let Some(id) = group.id().map(str::to_owned) else {
-            return Err(PolicyError::Denied(
-                "an access group to edit needs its id".to_owned(),
-            ));
+            return Err(PolicyError::Denied {
+                action: Some(Action::ACCESS_GROUP_EDIT),
+                // As a check denies an edit whose draft has no id.
+                layer: Layer::Object,
+                reason: "an access group to edit needs its id".to_owned(),
+            });
         };
         let groups = self.data.groups.edit(admin, &id, group)?;
         Ok(self.with(None, Some(groups), None))

@@ -49,7 +49,8 @@ impl Policy {
     /// deny, every target is skipped with that reason.
     ///
     /// ```
-    /// use scangate::{AccessGroup, Policy, RoleId, Subject, User, access::{AccessGroups, AccessGroupType, AccessPermissions, Principal, Rule}};
+    /// use scangate::{AccessGroup, Policy, RoleId, Subject, User};
+    /// use scangate::access::{AccessGroups, AccessGroupType, AccessPermissions, Principal, Rule};
     /// let g = AccessGroup::new("Lab", AccessGroupType::ScanTargets)
     ///     .with_rule(Rule::parse("ipv4", "eq", ["10.0.0.0/24"]).unwrap())
     ///     .with_principal(Principal::user("alice", AccessPermissions::CAN_SCAN));

@@ -103,7 +103,8 @@ impl<'a> Subject<'a> {
     /// resolution, if any).
     ///
     /// ```
-    /// use scangate::{Subject, policy::OwnedSubject};
+    /// use scangate::Subject;
+    /// use scangate::policy::OwnedSubject;
     /// let stored: OwnedSubject = Subject::user("alice").to_owned_subject();
     /// assert_eq!(stored.subject(), Subject::user("alice"));
     /// ```
@@ -132,7 +133,8 @@ pub(crate) struct Resolution {
 /// again while the policy's directory stays the same (after a swap it is looked up by id).
 ///
 /// ```
-/// use scangate::{Action, Policy, Resource, RoleId, ScopeSet, User, policy::OwnedSubject};
+/// use scangate::{Action, Policy, Resource, RoleId, ScopeSet, User};
+/// use scangate::policy::OwnedSubject;
 /// let policy = Policy::builder().user(User::new("ann", RoleId::AUDITOR)).build()?;
 /// let key: ScopeSet = "org:read".parse()?;
 /// let stored: OwnedSubject = policy.user("ann").expect("known").subject().with_scopes(key).to_owned_subject();

@@ -31,7 +31,9 @@ impl Policy {
     /// asset records and are left out.
     ///
     /// ```
-    /// use scangate::{AccessGroup, Asset, Policy, access::{AccessGroups, AccessGroupType, AccessPermissions, Principal, Rule}, policy::Reach};
+    /// use scangate::{AccessGroup, Asset, Policy};
+    /// use scangate::access::{AccessGroups, AccessGroupType, AccessPermissions, Principal, Rule};
+    /// use scangate::policy::Reach;
     /// let g = AccessGroup::new("Lab", AccessGroupType::ManageAssets)
     ///     .with_rule(Rule::parse("ipv4", "eq", ["10.0.0.0/8"]).unwrap())
     ///     .with_principal(Principal::user("alice", AccessPermissions::CAN_VIEW))

@@ -493,7 +493,8 @@ enum OwnedResource {
 /// must not silently turn into "no resource".
 ///
 /// ```
-/// use scangate::{Policy, policy::Request};
+/// use scangate::Policy;
+/// use scangate::policy::Request;
 /// let request = Request::from_json(r#"{"subject": {"scopes": ["scans:read"]}, "action": "scan.read"}"#)?;
 /// assert!(Policy::default().check_request(&request).is_allowed());
 /// assert!(Request::from_json(r#"{"subject": {}, "action": "scan.read", "resource": {"asets": {}}}"#).is_err());

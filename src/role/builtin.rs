@@ -1,6 +1,7 @@
 //! The eight built-in roles: the one table of their ids, names, descriptions, permissions
-//! and mutability, exactly as the seeds' example responses give them (seed 001 for ids 0 and
-//! 2–7, seed 002 for the Administrator). Permissions the seeds do not show are false.
+//! and mutability, exactly as Tenable's documented example responses give them
+//! (`docs/semantics.md`, "Layer 2", "Built-in roles"). Permissions those responses do not
+//! show are false.
 
 use super::{Role, RoleId};
 use crate::role::permission::Permissions as P;
@@ -12,7 +13,8 @@ pub(crate) struct BuiltinRole {
     pub(crate) name: &'static str,
     pub(crate) description: &'static str,
     pub(crate) permissions: P,
-    /// Administrator, No Role and Security Manager cannot be edited or deleted (seed 002).
+    /// Administrator, No Role and Security Manager cannot be edited or deleted
+    /// (`docs/semantics.md`, "Layer 2", "Changes").
     pub(crate) immutable: bool,
 }
 
@@ -97,7 +99,7 @@ pub(crate) const BUILTIN_ROLES: [BuiltinRole; 8] = [
 ];
 
 /// Security Analyst's permissions; Security Manager's are these plus managing groups,
-/// roles and group relationships (seed 001).
+/// roles and group relationships (`docs/semantics.md`, "Layer 2", "Built-in roles").
 const SECURITY_ANALYST: P = P::MANAGE_IMAGES
     .union(P::MANAGE_BLACKOUT_WINDOWS)
     .union(P::MANAGE_ATTRIBUTE_SETS)
@@ -124,7 +126,8 @@ impl BuiltinRole {
         BUILTIN_ROLES.iter().find(|role| role.id == id)
     }
 
-    /// The role as a [`Role`] value, with the seeds' `createdTime`/`modifiedTime` of `"0"`.
+    /// The role as a [`Role`] value, with `createdTime`/`modifiedTime` `"0"` as in Tenable's
+    /// example responses (`docs/semantics.md`, "Layer 2", "Built-in roles").
     pub(crate) fn to_role(self) -> Role {
         Role::new(self.id, self.name)
             .with_description(self.description)

@@ -16,7 +16,8 @@ use super::{Role, RoleDraft, RoleFieldSet, RoleId, RolePatch};
 use crate::role::permission::Permissions;
 use std::fmt;
 
-/// Role names are 1–255 characters (our bound; the seeds give none).
+/// Role names are 1–255 characters (our bound; Tenable documents none: `docs/semantics.md`,
+/// "Layer 2", "Changes").
 pub(crate) const MAX_ROLE_NAME_CHARS: usize = 255;
 
 /// The first id given to a created role when no custom role exists yet (Tenable's custom
@@ -229,7 +230,8 @@ impl RoleError {
 /// policy file carry it (docs/semantics.md, "Layer 2", changes).
 ///
 /// ```
-/// use scangate::{Permissions, RoleId, role::{RoleCatalog, RoleDraft}};
+/// use scangate::{Permissions, RoleId};
+/// use scangate::role::{RoleCatalog, RoleDraft};
 ///
 /// let catalog = RoleCatalog::builtin();
 /// // A Security Manager may create a role within their own permissions...
@@ -307,7 +309,8 @@ impl RoleCatalog {
     /// which cannot be deleted.
     ///
     /// ```
-    /// use scangate::{RoleId, role::RoleCatalog};
+    /// use scangate::RoleId;
+    /// use scangate::role::RoleCatalog;
     /// let catalog = RoleCatalog::builtin().without_builtins([RoleId::AUDITOR])?;
     /// assert!(catalog.get(RoleId::AUDITOR).is_none());
     /// assert_eq!(catalog.deleted_builtins().collect::<Vec<_>>(), [RoleId::AUDITOR]);
@@ -561,7 +564,8 @@ impl RoleCatalog {
     /// [`RoleError::Escalation`] when the role holds permissions the requester lacks.
     ///
     /// ```
-    /// use scangate::{RoleId, role::RoleCatalog};
+    /// use scangate::RoleId;
+    /// use scangate::role::RoleCatalog;
     /// let catalog = RoleCatalog::builtin();
     /// let users = [("ann", RoleId::AUDITOR), ("bob", RoleId::EXECUTIVE)];
     /// let (catalog, moved) = catalog.delete(RoleId::ADMINISTRATOR, RoleId::AUDITOR, users).unwrap();
@@ -622,7 +626,8 @@ impl RoleCatalog {
     /// [`RoleError::UnknownRole`], [`RoleError::NotVisible`], [`RoleError::Escalation`].
     ///
     /// ```
-    /// use scangate::{RoleId, role::RoleCatalog};
+    /// use scangate::RoleId;
+    /// use scangate::role::RoleCatalog;
     /// let catalog = RoleCatalog::builtin();
     /// assert!(catalog.check_delegable(RoleId::SECURITY_MANAGER, RoleId::AUDITOR).is_ok());
     /// assert!(catalog.check_delegable(RoleId::AUDITOR, RoleId::SECURITY_MANAGER).is_err());
@@ -655,7 +660,8 @@ impl RoleCatalog {
     /// [`RoleError::NotVisible`] for the Administrator role asked by anyone else.
     ///
     /// ```
-    /// use scangate::{RoleId, role::{RoleCatalog, RoleQuery}};
+    /// use scangate::RoleId;
+    /// use scangate::role::{RoleCatalog, RoleQuery};
     /// let catalog = RoleCatalog::builtin();
     /// let view = catalog.view(RoleId::AUDITOR, RoleId::SECURITY_MANAGER, &RoleQuery::new()).unwrap();
     /// assert_eq!(view.shown().to_string(), "id,name,description");

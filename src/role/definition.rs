@@ -153,7 +153,8 @@ impl Role {
         }
     }
 
-    /// The built-in role `id` (0–7), exactly as the seeds give it.
+    /// The built-in role `id` (0–7), exactly as Tenable's documentation gives it
+    /// (`docs/semantics.md`, "Layer 2", "Built-in roles").
     ///
     /// ```
     /// use scangate::{Permissions, Role, RoleId};
@@ -275,7 +276,8 @@ impl Role {
 /// (default: none).
 ///
 /// ```
-/// use scangate::{Permissions, role::RoleDraft};
+/// use scangate::Permissions;
+/// use scangate::role::RoleDraft;
 /// let draft = RoleDraft::new("Ticketing").with_permissions(Permissions::CREATE_TICKETS);
 /// assert_eq!(draft.description, "");
 /// ```
@@ -317,7 +319,8 @@ impl RoleDraft {
 /// A change to a role (`PATCH /role/{id}`): only the fields it names change.
 ///
 /// ```
-/// use scangate::{Permissions, Role, RoleId, role::{RolePatch, ScanLevel}};
+/// use scangate::{Permissions, Role, RoleId};
+/// use scangate::role::{RolePatch, ScanLevel};
 ///
 /// let role = Role::new(RoleId::new(9), "Old").with_permissions(Permissions::CREATE_TICKETS);
 /// let patch = RolePatch::new().rename("New").scan_level(ScanLevel::Policy);

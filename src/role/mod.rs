@@ -9,11 +9,14 @@
 //!   creating, editing, deleting, assigning and listing them.
 //! - `visibility` computes what `GET /role` returns to a requester (`fields`, who may see
 //!   what).
-//! - `wire` (feature `serde`) reads and writes Tenable's JSON.
+//! - `wire` (feature `serde`) reads and writes Tenable's JSON; `envelope` (feature
+//!   `serde`) is the API's response envelope around it.
 
 mod builtin;
 pub(crate) mod catalog;
 pub(crate) mod definition;
+#[cfg(feature = "serde")]
+mod envelope;
 pub(crate) mod permission;
 mod visibility;
 #[cfg(feature = "serde")]
@@ -25,7 +28,9 @@ pub use catalog::{RoleCatalog, RoleOperation};
 pub(crate) use definition::parse_digits;
 pub use definition::{OrganizationCount, RoleCreator, RoleDraft, RoleIdError, RolePatch};
 pub(crate) use definition::{Role, RoleId};
+#[cfg(feature = "serde")]
+pub use envelope::{ApiError, Envelope};
 pub use permission::ScanLevel;
 pub use visibility::{RoleFieldSet, RoleQuery, RoleView};
 #[cfg(feature = "serde")]
-pub use wire::{ApiError, Envelope, RoleJsonError, RoleRead};
+pub use wire::{RoleJsonError, RoleRead};

@@ -1,7 +1,7 @@
 //! Layer 2: Tenable Security Center role permissions as one bitset (`docs/semantics.md`, "Layer 2").
 //!
 //! The `permission_table!` invocation below is the single source of truth for the 30
-//! permission fields: their order (the seeds' documented order), their bit, their wire name
+//! permission fields: their order (the order Tenable documents them in), their bit, their wire name
 //! and their kind. Flags, serde field names and explanations all come from it.
 
 use crate::role::RoleError;
@@ -39,7 +39,8 @@ macro_rules! permission_table {
             }
         }
 
-        /// The 30 permission fields in the seeds' documented order.
+        /// The 30 permission fields in the order Tenable documents them in
+        /// (`docs/semantics.md`, "Layer 2", "Permissions").
         pub(crate) const PERMISSION_FIELDS: &[PermissionField] = &[
             $( PermissionField { flag: Permissions::$flag, wire: $wire, kind: FieldKind::$kind }, )*
         ];
@@ -165,7 +166,8 @@ pub(crate) enum WireValue<'a> {
 /// The three values of `permScan`.
 ///
 /// ```
-/// use scangate::{Permissions, role::ScanLevel};
+/// use scangate::Permissions;
+/// use scangate::role::ScanLevel;
 /// assert_eq!(ScanLevel::Policy.permissions(), Permissions::SCAN);
 /// assert_eq!(ScanLevel::parse("full"), Some(ScanLevel::Full));
 /// assert_eq!(ScanLevel::parse("Full"), None);
@@ -175,7 +177,8 @@ pub enum ScanLevel {
     /// `"none"`: may not scan.
     #[default]
     None,
-    /// `"policy"`: may scan (sent by real servers; not in the seeds' examples).
+    /// `"policy"`: may scan (sent by real servers; in none of Tenable's example responses:
+    /// `docs/semantics.md`, "Layer 2", "Permissions").
     Policy,
     /// `"full"`: may scan, with full access.
     Full,

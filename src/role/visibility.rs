@@ -1,12 +1,12 @@
-//! What `GET /role` and `GET /role/{id}` return to a requester (seed 002, "Fields
-//! Parameter"):
+//! What `GET /role` and `GET /role/{id}` return to a requester (`docs/semantics.md`,
+//! "Layer 2", "Visibility"):
 //!
 //! - `id` always comes back; with no `fields`, GET-all returns `id`, `name`, `description`
 //!   and GET-one returns every field the requester may see;
 //! - the other fields are visible only to the Administrator, to a requester whose role has
 //!   `permManageRoles`, and to any requester for their own role; requested fields the
-//!   requester may not see are withheld (left out), as in the seed's "manageRole permission
-//!   disabled" example;
+//!   requester may not see are withheld (left out), as in Tenable's documented example with
+//!   `permManageRoles` disabled;
 //! - organization users (everyone but the Administrator) cannot see the Administrator role.
 
 use super::{Role, RoleError};
@@ -209,7 +209,8 @@ impl RoleQuery {
     }
 
     /// Sets the `subset` filter of GET-all, read as "only the roles the requester could
-    /// assign" (the seed says only "Removes subset roles from the return response").
+    /// assign" (Tenable's documentation says only "Removes subset roles from the return
+    /// response"; `docs/semantics.md`, "Layer 2", "Changes").
     #[must_use]
     pub fn subset(mut self) -> RoleQuery {
         self.subset = true;

@@ -31,7 +31,8 @@ macro_rules! scope_table {
         }
 
         impl Scope {
-            /// Every scope, in catalogue order (the order of the seed's table).
+            /// Every scope, in catalogue order (the order of Tenable's table:
+            /// `docs/semantics.md`, "Layer 1", "Catalogue").
             pub const ALL: &'static [Scope] = &[$(Scope::$variant,)*];
 
             /// The scope as the platform spells it, e.g. `"scans:read"`.
@@ -44,7 +45,7 @@ macro_rules! scope_table {
                 match self { $(Scope::$variant => $wire,)* }
             }
 
-            /// What the scope allows, in the seed's words (verbatim).
+            /// What the scope allows, in Tenable's words (verbatim).
             ///
             /// ```
             /// assert_eq!(scangate::Scope::ScansRead.description(), "Allows viewing existing scans.");

@@ -6,7 +6,8 @@
 //!   rules, assets and targets meet often) and the policies built from them;
 //! - [`values`]: rules, principals, access groups, assets and targets spread over every rule
 //!   type and operator, over whole address spaces and over tiny alphabets (so that terms
-//!   overlap and nest), for the index and the wire formats.
+//!   overlap and nest), for the index and the wire formats; `plan_policies.rs` draws the
+//!   same terms and values with hostile texts (`Texts::HOSTILE`) for the query plans.
 //!
 //! (`example_binary.rs` beside this file is included by path by the two tests of the
 //! command-line example; the reference model's generators and conversions are in

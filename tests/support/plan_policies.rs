@@ -2,17 +2,19 @@
 //! every rule type and operator, overlapping and nested IPv4/IPv6 ranges, wildcards
 //! anywhere, hostile strings (`'`, `"`, `%`, `_`, `\`, `*`, uppercase and non-ASCII letters
 //! whose lowercase differs in length), every group type, All Assets, principals of every
-//! kind. Adapted from the generators of `tests/index_equivalence.rs` and
-//! `tests/engine_reference.rs`, over small alphabets so that terms and values meet often.
+//! kind. Terms and values are those of `values.rs` with [`Texts::HOSTILE`]; the groups,
+//! principals, users and subjects are the plan tests' own.
 #![allow(dead_code)] // each test file uses a part
 
-use std::net::{Ipv4Addr, Ipv6Addr};
+#[path = "values.rs"]
+mod values;
 
 use proptest::prelude::*;
 use scangate::access::{
     AccessGroupType, AccessGroups, AccessPermissions, Principal, Rule, RuleType,
 };
 use scangate::{AccessGroup, Action, Asset, Policy, RoleId, ScopeSet, Subject, User};
+use values::Texts;
 
 pub const USERS: [&str; 4] = ["u0", "u1", "u2", "u3"];
 pub const TEAMS: [&str; 3] = ["t0", "t1", "t2"];
@@ -25,162 +27,9 @@ pub const ACTIONS: [Action; 4] = [
     Action::ISSUE_MANAGE,
 ];
 
-fn v4() -> BoxedStrategy<u32> {
-    prop_oneof![
-        6 => (0u32..600).prop_map(|x| 0x0A00_0000 + x),
-        1 => Just(0u32),
-        1 => u32::MAX - 3..=u32::MAX,
-        1 => any::<u32>(),
-    ]
-    .boxed()
-}
-
-fn v6() -> BoxedStrategy<u128> {
-    let base: u128 = 0x2001_0db8 << 96;
-    prop_oneof![
-        6 => (0u128..600).prop_map(move |x| base + x),
-        1 => Just(0u128),
-        1 => Just(u128::MAX),
-        1 => (0u32..600).prop_map(|x| 0xffff_0a00_0000 + u128::from(x)), // ::ffff:10.0.x.x
-        1 => any::<u128>(),
-    ]
-    .boxed()
-}
-
-fn v4_term() -> BoxedStrategy<String> {
-    prop_oneof![
-        v4().prop_map(|a| Ipv4Addr::from(a).to_string()),
-        (
-            v4(),
-            prop::sample::select(vec![0u32, 1, 8, 16, 22, 24, 26, 28, 30, 31, 32])
-        )
-            .prop_map(|(a, p)| format!("{}/{p}", Ipv4Addr::from(a))),
-        (v4(), v4()).prop_map(|(a, b)| format!(
-            "{}-{}",
-            Ipv4Addr::from(a.min(b)),
-            Ipv4Addr::from(a.max(b))
-        )),
-    ]
-    .boxed()
-}
-
-fn v6_term() -> BoxedStrategy<String> {
-    prop_oneof![
-        v6().prop_map(|a| Ipv6Addr::from(a).to_string()),
-        (
-            v6(),
-            prop::sample::select(vec![0u32, 1, 32, 96, 104, 120, 124, 127, 128])
-        )
-            .prop_map(|(a, p)| format!("{}/{p}", Ipv6Addr::from(a))),
-        (v6(), v6()).prop_map(|(a, b)| format!(
-            "{}-{}",
-            Ipv6Addr::from(a.min(b)),
-            Ipv6Addr::from(a.max(b))
-        )),
-    ]
-    .boxed()
-}
-
-fn mac() -> BoxedStrategy<String> {
-    (0u8..4, any::<bool>(), any::<bool>())
-        .prop_map(|(x, dash, up)| {
-            let s = if dash { '-' } else { ':' };
-            let m = format!("0a{s}0b{s}00{s}00{s}00{s}0{x}");
-            if up { m.to_uppercase() } else { m }
-        })
-        .boxed()
-}
-
-fn uuid() -> BoxedStrategy<String> {
-    (0u8..4, any::<bool>())
-        .prop_map(|(x, up)| {
-            let u = format!("a59ae831-2695-40b1-a9f9-9a26258f548{x}");
-            if up { u.to_uppercase() } else { u }
-        })
-        .boxed()
-}
-
-/// Hostile characters: SQL quotes, `LIKE` wildcards and escape, the `match` wildcard,
-/// uppercase, and letters whose lowercase is longer (`İ`) or ASCII (`K`, the Kelvin sign).
-const HOSTILE: &str = "[ab%_'\"\\\\AB.éİK]";
-
-fn re(pattern: &str) -> BoxedStrategy<String> {
-    proptest::string::string_regex(pattern).unwrap().boxed()
-}
-
-fn name_text() -> BoxedStrategy<String> {
-    prop_oneof![3 => re("[abAB.]{1,8}"), 1 => re(&format!("{HOSTILE}{{1,6}}"))].boxed()
-}
-
-fn pattern_text() -> BoxedStrategy<String> {
-    prop_oneof![
-        re("[abAB.*]{1,8}"),
-        Just("*".to_owned()).boxed(),
-        re("[ab]{1,3}\\*[ab.]{1,4}\\*[ab]{0,2}"),
-        re(&format!("{HOSTILE}{{0,3}}\\*{HOSTILE}{{1,3}}")),
-        re("[ab%_*\\\\']{1,6}"),
-    ]
-    .boxed()
-}
-
-fn term_text(ty: RuleType, op: &str) -> BoxedStrategy<String> {
-    match ty {
-        RuleType::Ipv4 => v4_term(),
-        RuleType::Ipv6 => v6_term(),
-        RuleType::MacAddress => mac(),
-        RuleType::QualysAssetId | RuleType::QualysHostId => "0{0,2}[1-3]".boxed(),
-        RuleType::TagUuid | RuleType::NetworkId => uuid(),
-        RuleType::Fqdn | RuleType::Hostname | RuleType::OperatingSystem if op == "match" => {
-            pattern_text()
-        }
-        RuleType::Fqdn | RuleType::Hostname => name_text(),
-        RuleType::OperatingSystem => {
-            prop_oneof![re("[abAB ]{1,5}"), re(&format!("{HOSTILE}{{1,5}}"))].boxed()
-        }
-        _ => prop_oneof![re("[aAbB]{1,2}"), re(&format!("{HOSTILE}{{1,3}}"))].boxed(),
-    }
-}
-
-fn value_text(ty: RuleType) -> BoxedStrategy<String> {
-    match ty {
-        RuleType::Ipv4 => v4().prop_map(|a| Ipv4Addr::from(a).to_string()).boxed(),
-        RuleType::Ipv6 => v6().prop_map(|a| Ipv6Addr::from(a).to_string()).boxed(),
-        RuleType::Fqdn | RuleType::Hostname => {
-            prop_oneof![3 => re("[abAB.]{1,14}"), 1 => re(&format!("{HOSTILE}{{1,10}}"))].boxed()
-        }
-        RuleType::OperatingSystem => {
-            prop_oneof![re("[abAB ]{1,8}"), re(&format!("{HOSTILE}{{1,8}}"))].boxed()
-        }
-        other => term_text(other, "eq"),
-    }
-}
-
-fn rule_type() -> BoxedStrategy<RuleType> {
-    prop_oneof![
-        3 => Just(RuleType::Ipv4),
-        2 => Just(RuleType::Ipv6),
-        3 => Just(RuleType::Fqdn),
-        2 => Just(RuleType::Hostname),
-        2 => Just(RuleType::OperatingSystem),
-        1 => Just(RuleType::TagUuid),
-        3 => (0..RuleType::COUNT).prop_map(|i| RuleType::ALL[i]),
-    ]
-    .boxed()
-}
-
+/// A rule of any type and operator over hostile texts ([`Texts::HOSTILE`]).
 pub fn rule() -> impl Strategy<Value = Rule> {
-    (rule_type(), any::<prop::sample::Index>())
-        .prop_flat_map(|(ty, op)| {
-            let op = *op.get(ty.operators());
-            (
-                Just(ty),
-                Just(op),
-                prop::collection::vec(term_text(ty, op.as_str()), 0..4),
-            )
-        })
-        .prop_filter_map("term rejected (a name of only `.`)", |(ty, op, terms)| {
-            Rule::new(ty, op, &terms).ok()
-        })
+    values::rule(Texts::HOSTILE)
 }
 
 fn permissions() -> impl Strategy<Value = AccessPermissions> {
@@ -245,23 +94,14 @@ pub fn policy(max_groups: usize) -> impl Strategy<Value = Policy> {
         })
 }
 
-/// One asset value: an attribute and a text for it.
+/// One asset value over hostile texts: an attribute and a text for it.
 pub fn attribute_value() -> impl Strategy<Value = (RuleType, String)> {
-    rule_type().prop_flat_map(|ty| (Just(ty), value_text(ty)))
+    values::attribute_value(Texts::HOSTILE)
 }
 
+/// An asset of up to five values over hostile texts.
 pub fn asset() -> impl Strategy<Value = Asset> {
-    prop::collection::vec(
-        rule_type().prop_flat_map(|ty| (Just(ty), value_text(ty))),
-        0..6,
-    )
-    .prop_map(|values| {
-        let mut asset = Asset::new();
-        for (ty, v) in values {
-            let _ = asset.insert(ty, &v); // a name of only `.` is rejected: skip it
-        }
-        asset
-    })
+    values::asset(Texts::HOSTILE)
 }
 
 /// The inline teams of [`subjects`]' inline subject.

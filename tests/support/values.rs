@@ -5,6 +5,11 @@
 //! ranges, wildcards anywhere) and values hit them; the rest are anywhere in their type's
 //! space (any address and prefix, any MAC address and UUID, printable text), as the wire
 //! formats must carry them.
+//!
+//! [`Texts`] says which texts the term and value generators draw: [`Texts::NEAR`] for the
+//! index, engine and wire tests, [`Texts::HOSTILE`] for the query-plan tests, whose names,
+//! patterns and texts also carry SQL quotes, `LIKE` wildcards and case folds
+//! ([`HOSTILE_CHARS`]).
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -42,6 +47,74 @@ pub fn v6() -> BoxedStrategy<u128> {
     .boxed()
 }
 
+/// Which texts the term and value generators draw.
+#[derive(Clone, Copy, Debug)]
+pub struct Texts {
+    /// Also draw names, `match` patterns and free texts over [`HOSTILE_CHARS`].
+    pub hostile: bool,
+    /// One term in six from anywhere in its type's space rather than near the others.
+    pub wide: bool,
+    /// Shorter names and texts, and `match` patterns of short pieces only: terms and values
+    /// meet in fewer cases.
+    pub short: bool,
+    /// The weights of `ipv4`, `ipv6`, `fqdn`, `hostname`, `operating_system`, `tag_uuid`
+    /// and of any type (so every type occurs).
+    pub rule_types: [u32; 7],
+}
+
+impl Texts {
+    /// For the index, the engine and the wire formats: names over `abAB.`, long pattern
+    /// pieces as well as short ones, and some terms from anywhere.
+    pub const NEAR: Texts = Texts {
+        hostile: false,
+        wide: true,
+        short: false,
+        rule_types: [3, 2, 3, 2, 1, 1, 2],
+    };
+    /// For query plans, whose terms and values end up in SQL: hostile characters in every
+    /// name, pattern and text, short texts (each case runs against a database, so there are
+    /// fewer), only terms near the others, and free text (`operating_system`, any type)
+    /// drawn more often.
+    pub const HOSTILE: Texts = Texts {
+        hostile: true,
+        wide: false,
+        short: true,
+        rule_types: [3, 2, 3, 2, 2, 1, 3],
+    };
+
+    /// `short` when texts are short, `long` otherwise.
+    fn len(self, short: usize, long: usize) -> usize {
+        if self.short { short } else { long }
+    }
+
+    /// `plain`, or, with hostile texts, `plain` (weight `plain_weight`) or 1 to
+    /// `hostile_len` of [`HOSTILE_CHARS`] (weight 1).
+    fn or_hostile(
+        self,
+        plain: BoxedStrategy<String>,
+        plain_weight: u32,
+        hostile_len: usize,
+    ) -> BoxedStrategy<String> {
+        if self.hostile {
+            prop_oneof![
+                plain_weight => plain,
+                1 => re(&format!("{HOSTILE_CHARS}{{1,{hostile_len}}}")),
+            ]
+            .boxed()
+        } else {
+            plain
+        }
+    }
+}
+
+/// Hostile characters: SQL quotes, `LIKE` wildcards and escape, the `match` wildcard,
+/// uppercase, and letters whose lowercase is longer (`İ`) or ASCII (`K`, the Kelvin sign).
+pub const HOSTILE_CHARS: &str = "[ab%_'\"\\\\AB.éİK]";
+
+fn re(pattern: &str) -> BoxedStrategy<String> {
+    proptest::string::string_regex(pattern).unwrap().boxed()
+}
+
 fn v4_term() -> BoxedStrategy<String> {
     prop_oneof![
         v4().prop_map(|a| Ipv4Addr::from(a).to_string()),
@@ -77,11 +150,13 @@ fn v6_term() -> BoxedStrategy<String> {
     .boxed()
 }
 
+/// Four MAC addresses, either separator, either case.
 fn mac() -> BoxedStrategy<String> {
-    (0u8..4, any::<bool>())
-        .prop_map(|(x, dash)| {
+    (0u8..4, any::<bool>(), any::<bool>())
+        .prop_map(|(x, dash, up)| {
             let s = if dash { '-' } else { ':' };
-            format!("0a{s}00{s}00{s}00{s}00{s}0{x}")
+            let m = format!("0a{s}0b{s}00{s}00{s}00{s}0{x}");
+            if up { m.to_uppercase() } else { m }
         })
         .boxed()
 }
@@ -95,30 +170,40 @@ fn uuid() -> BoxedStrategy<String> {
         .boxed()
 }
 
-/// Names over a tiny alphabet so that `eq`, `starts`, `ends` and `match` often hit;
-/// some pieces are 4+ bytes (the gram path), some shorter (the scanned path).
-fn name_text() -> BoxedStrategy<String> {
-    "[abAB.]{1,10}".boxed()
+/// Names over a tiny alphabet so that `eq`, `starts`, `ends` and `match` often hit.
+fn name_text(texts: Texts) -> BoxedStrategy<String> {
+    texts.or_hostile(re(&format!("[abAB.]{{1,{}}}", texts.len(8, 10))), 3, 6)
 }
 
-/// `match` patterns over the names' alphabet: wildcards anywhere, all-`*` patterns, pieces
-/// long and short.
-pub fn pattern_text() -> BoxedStrategy<String> {
-    prop_oneof![
-        "[abAB.*]{1,10}",
-        Just("*".to_owned()),
-        Just("**".to_owned()),
-        "\\*[ab.]{4,6}",
-        "[ab.]{4,6}\\*",
-        "[ab]{1,3}\\*[ab.]{4,6}\\*[ab]{0,2}",
-        "[ab.]{4,6}\\*[ab.]{4,9}",
-        "\\*?[ab.]{8,10}\\*?",
-    ]
-    .boxed()
+/// `match` patterns over the names' alphabet: wildcards anywhere, all-`*` patterns, short
+/// pieces and (unless texts are short) long ones.
+pub fn pattern_text(texts: Texts) -> BoxedStrategy<String> {
+    let middle = if texts.short { "1,4" } else { "4,6" };
+    let mut patterns = vec![
+        re(&format!("[abAB.*]{{1,{}}}", texts.len(8, 10))),
+        Just("*".to_owned()).boxed(),
+        re(&format!("[ab]{{1,3}}\\*[ab.]{{{middle}}}\\*[ab]{{0,2}}")),
+    ];
+    if !texts.short {
+        patterns.extend([
+            Just("**".to_owned()).boxed(),
+            re("\\*[ab.]{4,6}"),
+            re("[ab.]{4,6}\\*"),
+            re("[ab.]{4,6}\\*[ab.]{4,9}"),
+            re("\\*?[ab.]{8,10}\\*?"),
+        ]);
+    }
+    if texts.hostile {
+        patterns.extend([
+            re(&format!("{HOSTILE_CHARS}{{0,3}}\\*{HOSTILE_CHARS}{{1,3}}")),
+            re("[ab%_*\\\\']{1,6}"),
+        ]);
+    }
+    proptest::strategy::Union::new(patterns).boxed()
 }
 
 /// A term near the others (see the module documentation).
-fn near_term(ty: RuleType, op: &str) -> BoxedStrategy<String> {
+fn near_term(texts: Texts, ty: RuleType, op: &str) -> BoxedStrategy<String> {
     match ty {
         RuleType::Ipv4 => v4_term(),
         RuleType::Ipv6 => v6_term(),
@@ -126,14 +211,15 @@ fn near_term(ty: RuleType, op: &str) -> BoxedStrategy<String> {
         RuleType::QualysAssetId | RuleType::QualysHostId => "0{0,2}[1-3]".boxed(),
         RuleType::TagUuid | RuleType::NetworkId => uuid(),
         RuleType::Fqdn | RuleType::Hostname | RuleType::OperatingSystem if op == "match" => {
-            pattern_text()
+            pattern_text(texts)
         }
-        RuleType::Fqdn | RuleType::Hostname => name_text(),
-        RuleType::OperatingSystem => "[abAB ]{1,6}".boxed(),
-        _ => "[aAbB]{1,3}".boxed(),
+        RuleType::Fqdn | RuleType::Hostname => name_text(texts),
+        RuleType::OperatingSystem => {
+            texts.or_hostile(re(&format!("[abAB ]{{1,{}}}", texts.len(5, 6))), 1, 5)
+        }
+        _ => texts.or_hostile(re(&format!("[aAbB]{{1,{}}}", texts.len(2, 3))), 1, 3),
     }
 }
-
 /// A term anywhere in its type's space.
 fn wide_term(ty: RuleType) -> BoxedStrategy<String> {
     match ty {
@@ -178,46 +264,57 @@ fn wide_term(ty: RuleType) -> BoxedStrategy<String> {
     }
 }
 
-/// A term of this type for operator `op`: near the others five times in six, anywhere
-/// otherwise. A few (a name of only `.`) are rejected by the parser.
-pub fn term_text(ty: RuleType, op: &str) -> BoxedStrategy<String> {
-    prop_oneof![5 => near_term(ty, op), 1 => wide_term(ty)].boxed()
-}
-
-/// An asset value of this type, near the terms.
-pub fn value_text(ty: RuleType) -> BoxedStrategy<String> {
-    match ty {
-        RuleType::Ipv4 => v4().prop_map(|a| Ipv4Addr::from(a).to_string()).boxed(),
-        RuleType::Ipv6 => v6().prop_map(|a| Ipv6Addr::from(a).to_string()).boxed(),
-        RuleType::Fqdn | RuleType::Hostname => "[abAB.]{1,20}".boxed(),
-        RuleType::OperatingSystem => "[abAB ]{1,10}".boxed(),
-        other => term_text(other, "eq"),
+/// A term of this type for operator `op`: near the others, or, when `texts.wide`, near
+/// five times in six and anywhere otherwise. A few (a name of only `.`) are rejected by the
+/// parser.
+pub fn term_text(texts: Texts, ty: RuleType, op: &str) -> BoxedStrategy<String> {
+    if texts.wide {
+        prop_oneof![5 => near_term(texts, ty, op), 1 => wide_term(ty)].boxed()
+    } else {
+        near_term(texts, ty, op)
     }
 }
 
-/// A rule type, weighted towards the ones with interesting structures (every type occurs).
-pub fn rule_type() -> BoxedStrategy<RuleType> {
+/// An asset value of this type, near the terms.
+pub fn value_text(texts: Texts, ty: RuleType) -> BoxedStrategy<String> {
+    match ty {
+        RuleType::Ipv4 => v4().prop_map(|a| Ipv4Addr::from(a).to_string()).boxed(),
+        RuleType::Ipv6 => v6().prop_map(|a| Ipv6Addr::from(a).to_string()).boxed(),
+        RuleType::Fqdn | RuleType::Hostname => {
+            texts.or_hostile(re(&format!("[abAB.]{{1,{}}}", texts.len(14, 20))), 3, 10)
+        }
+        RuleType::OperatingSystem => {
+            texts.or_hostile(re(&format!("[abAB ]{{1,{}}}", texts.len(8, 10))), 1, 8)
+        }
+        other => term_text(texts, other, "eq"),
+    }
+}
+
+/// A rule type, weighted by `texts.rule_types` towards the ones with interesting
+/// structures (every type occurs).
+pub fn rule_type(texts: Texts) -> BoxedStrategy<RuleType> {
+    let [ipv4, ipv6, fqdn, hostname, os, tag, any] = texts.rule_types;
     prop_oneof![
-        3 => Just(RuleType::Ipv4),
-        2 => Just(RuleType::Ipv6),
-        3 => Just(RuleType::Fqdn),
-        2 => Just(RuleType::Hostname),
-        1 => Just(RuleType::OperatingSystem),
-        1 => Just(RuleType::TagUuid),
-        2 => (0..RuleType::COUNT).prop_map(|i| RuleType::ALL[i]),
+        ipv4 => Just(RuleType::Ipv4),
+        ipv6 => Just(RuleType::Ipv6),
+        fqdn => Just(RuleType::Fqdn),
+        hostname => Just(RuleType::Hostname),
+        os => Just(RuleType::OperatingSystem),
+        tag => Just(RuleType::TagUuid),
+        any => (0..RuleType::COUNT).prop_map(|i| RuleType::ALL[i]),
     ]
     .boxed()
 }
 
 /// A rule of any type with any of its operators and up to three terms (none included).
-pub fn rule() -> impl Strategy<Value = Rule> {
-    (rule_type(), any::<prop::sample::Index>())
-        .prop_flat_map(|(ty, op)| {
+pub fn rule(texts: Texts) -> impl Strategy<Value = Rule> {
+    (rule_type(texts), any::<prop::sample::Index>())
+        .prop_flat_map(move |(ty, op)| {
             let op = *op.get(ty.operators());
             (
                 Just(ty),
                 Just(op),
-                prop::collection::vec(term_text(ty, op.as_str()), 0..4),
+                prop::collection::vec(term_text(texts, ty, op.as_str()), 0..4),
             )
         })
         .prop_filter_map(
@@ -311,7 +408,7 @@ pub fn group(mix: GroupMix) -> impl Strategy<Value = AccessGroup> {
             0.85,
             prop::collection::vec(principal_with(mix.stray_bits), 0..4),
         ),
-        prop::collection::vec(rule(), 0..5),
+        prop::collection::vec(rule(Texts::NEAR), 0..5),
     )
         .prop_map(|(name, id, ty, all_assets, all_users, principals, rules)| {
             let group = AccessGroup::new(&name, AccessGroupType::ALL_TYPES[ty])
@@ -326,13 +423,14 @@ pub fn group(mix: GroupMix) -> impl Strategy<Value = AccessGroup> {
         })
 }
 
+/// One asset value: an attribute and a text for it, near the terms.
+pub fn attribute_value(texts: Texts) -> impl Strategy<Value = (RuleType, String)> {
+    rule_type(texts).prop_flat_map(move |ty| (Just(ty), value_text(texts, ty)))
+}
+
 /// An asset with up to five values of any types, near the terms.
-pub fn asset() -> impl Strategy<Value = Asset> {
-    prop::collection::vec(
-        rule_type().prop_flat_map(|ty| (Just(ty), value_text(ty))),
-        0..6,
-    )
-    .prop_map(|values| {
+pub fn asset(texts: Texts) -> impl Strategy<Value = Asset> {
+    prop::collection::vec(attribute_value(texts), 0..6).prop_map(|values| {
         let mut asset = Asset::new();
         for (ty, v) in values {
             let _ = asset.insert(ty, &v); // a name of only `.` is rejected: skip it
@@ -372,10 +470,13 @@ pub fn subject() -> impl Strategy<Value = (String, Vec<String>, AccessPermission
 
 /// A MANAGE_ASSETS group with one `fqdn match` rule of one or two patterns.
 pub fn match_group() -> impl Strategy<Value = AccessGroup> {
-    prop::collection::vec(pattern_text(), 1..3).prop_filter_map("a term of only `.`", |terms| {
-        let rule = Rule::parse("fqdn", "match", &terms).ok()?;
-        Some(AccessGroup::new("m", AccessGroupType::ManageAssets).with_rule(rule))
-    })
+    prop::collection::vec(pattern_text(Texts::NEAR), 1..3).prop_filter_map(
+        "a term of only `.`",
+        |terms| {
+            let rule = Rule::parse("fqdn", "match", &terms).ok()?;
+            Some(AccessGroup::new("m", AccessGroupType::ManageAssets).with_rule(rule))
+        },
+    )
 }
 
 /// An IPv4 term from a structured family around `10.0.0.0/8`: prefixes of every length
@@ -418,7 +519,7 @@ pub fn overlapping_group() -> impl Strategy<Value = AccessGroup> {
         0u8..40,
         prop::collection::vec(overlapping_v4_term(), 0..4),
         prop::collection::vec(overlapping_v6_term(), 0..2),
-        prop::collection::vec(pattern_text(), 0..2),
+        prop::collection::vec(pattern_text(Texts::NEAR), 0..2),
     )
         .prop_map(|(flags, v4, v6, patterns)| {
             let mut group = AccessGroup::new("o", AccessGroupType::ManageAssets)

@@ -415,8 +415,10 @@ impl Ordinals {
 /// # Examples
 ///
 /// ```
-/// use scangate::access::GroupIndex;
-/// use scangate::{AccessGroup, Asset, access::{AccessGroups, AccessGroupType, AccessPermissions, Membership, Principal, Rule}};
+/// use scangate::{AccessGroup, Asset};
+/// use scangate::access::{
+///     AccessGroupType, AccessGroups, AccessPermissions, GroupIndex, Membership, Principal, Rule,
+/// };
 /// let groups = AccessGroups::from_server([
 ///     AccessGroup::new("Lab", AccessGroupType::ManageAssets)
 ///         .with_rule(Rule::parse("fqdn", "match", ["*.lab.example"])?)
@@ -627,8 +629,10 @@ impl GroupIndex {
     /// # Examples
     ///
     /// ```
-    /// use scangate::access::GroupIndex;
-    /// use scangate::{AccessGroup, access::{AccessGroups, AccessGroupType, AccessPermissions, Principal}};
+    /// use scangate::AccessGroup;
+    /// use scangate::access::{
+    ///     AccessGroupType, AccessGroups, AccessPermissions, GroupIndex, Principal,
+    /// };
     /// let groups = AccessGroups::from_server([
     ///     AccessGroup::all_assets_group("aa"), // no principals listed: everyone
     ///     AccessGroup::new("g", AccessGroupType::ScanTargets)
@@ -671,8 +675,8 @@ impl GroupIndex {
     /// # Examples
     ///
     /// ```
-    /// use scangate::access::{GroupIndex, GroupSet};
-    /// use scangate::{AccessGroup, Asset, access::{AccessGroups, AccessGroupType, Rule}};
+    /// use scangate::{AccessGroup, Asset};
+    /// use scangate::access::{AccessGroupType, AccessGroups, GroupIndex, GroupSet, Rule};
     /// let groups = AccessGroups::from_server([
     ///     AccessGroup::new("a", AccessGroupType::ManageAssets)
     ///         .with_rule(Rule::parse("ipv4", "eq", ["10.0.0.0/8"])?),
@@ -723,8 +727,10 @@ impl GroupIndex {
     /// # Examples
     ///
     /// ```
-    /// use scangate::access::{GroupIndex, GroupSet};
-    /// use scangate::{AccessGroup, Asset, access::{AccessGroups, AccessGroupType, Membership, Rule}};
+    /// use scangate::{AccessGroup, Asset};
+    /// use scangate::access::{
+    ///     AccessGroupType, AccessGroups, GroupIndex, GroupSet, Membership, Rule,
+    /// };
     /// let groups = AccessGroups::from_server([
     ///     AccessGroup::new("a", AccessGroupType::ManageAssets)
     ///         .with_rule(Rule::parse("ipv4", "eq", ["10.0.0.0/24"])?),
@@ -782,8 +788,10 @@ impl GroupIndex {
     /// # Examples
     ///
     /// ```
-    /// use scangate::access::{GroupIndex, GroupSet};
-    /// use scangate::{AccessGroup, Target, access::{AccessGroups, AccessGroupType, Membership, Rule}};
+    /// use scangate::{AccessGroup, Target};
+    /// use scangate::access::{
+    ///     AccessGroupType, AccessGroups, GroupIndex, GroupSet, Membership, Rule,
+    /// };
     /// let groups = AccessGroups::from_server([AccessGroup::new("s", AccessGroupType::ScanTargets)
     ///     .with_rule(Rule::parse("hostname", "starts", ["web"])?)]);
     /// let index = GroupIndex::new(&groups);
@@ -907,8 +915,8 @@ impl GroupIndex {
     /// # Examples
     ///
     /// ```
-    /// use scangate::access::GroupIndex;
-    /// use scangate::{AccessGroup, Asset, access::{AccessGroups, AccessGroupType, Membership, Rule}};
+    /// use scangate::{AccessGroup, Asset};
+    /// use scangate::access::{AccessGroupType, AccessGroups, GroupIndex, Membership, Rule};
     /// let groups = AccessGroups::from_server([
     ///     AccessGroup::all_assets_group("aa"),
     ///     AccessGroup::new("mac", AccessGroupType::ManageAssets)
@@ -955,8 +963,10 @@ impl GroupIndex {
     /// # Examples
     ///
     /// ```
-    /// use scangate::access::GroupIndex;
-    /// use scangate::{AccessGroup, Asset, access::{AccessGroups, AccessGroupType, AccessPermissions, Principal, Rule}};
+    /// use scangate::{AccessGroup, Asset};
+    /// use scangate::access::{
+    ///     AccessGroupType, AccessGroups, AccessPermissions, GroupIndex, Principal, Rule,
+    /// };
     /// let groups = AccessGroups::from_server([AccessGroup::new("a", AccessGroupType::ManageAssets)
     ///     .with_rule(Rule::parse("fqdn", "ends", [".corp.example"])?)
     ///     .with_principal(Principal::user("alice", AccessPermissions::CAN_VIEW))]);
