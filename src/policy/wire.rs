@@ -3,7 +3,8 @@
 //!
 //! - the policy file / snapshot: `{"roles": [Tenable role objects], "access_groups":
 //!   [Tenable access-group objects, v1 or v2], "users": [{"id", "role", "groups"}],
-//!   "deleted_builtin_roles": [role ids]}`;
+//!   "deleted_builtin_roles": [role ids], "tags": [Tenable VM tag values],
+//!   "permissions": [Tenable VM v3 permissions]}`;
 //! - one request: `{"subject": {...}, "action": "...", "resource": {...}}`;
 //! - a decision as a JSON explanation.
 
@@ -20,6 +21,8 @@ use crate::access::{
 use crate::json::Strict;
 use crate::role::{Role, RoleCatalog, RoleDraft, RoleId, RolePatch, RoleRead};
 use crate::scope::ScopeSet;
+use crate::tags::wire::{Read, locate, read_permission, read_tag};
+use crate::tags::{AccessControl, Permission, TagValue};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Value, json};
@@ -82,6 +85,42 @@ struct FileWire<R, G, U> {
     /// The deletable built-in roles that were deleted (absent: none).
     #[serde(default = "Vec::new")]
     deleted_builtin_roles: Vec<RoleId>,
+    /// The v3 tag values, as `GET /tags/values/{uuid}` returns them (absent: none).
+    #[serde(default = "Vec::new")]
+    tags: Vec<V3Element<TagValue>>,
+    /// The v3 permissions, as `GET /api/v3/access-control/permissions` lists them
+    /// (absent: none).
+    #[serde(default = "Vec::new")]
+    permissions: Vec<V3Element<Permission>>,
+}
+
+/// A v3 element (tag value or permission) read strictly like [`Element`], then walked
+/// once for every problem it has, each with its path (`actions[1]`, `filters.asset`):
+/// both readings of a file read these the same way.
+struct V3Element<T>(Read<T>);
+
+/// How a v3 element is read from its JSON value.
+trait V3Read: Sized {
+    fn read(value: &Value) -> Read<Self>;
+}
+
+impl V3Read for TagValue {
+    fn read(value: &Value) -> Read<TagValue> {
+        read_tag(value)
+    }
+}
+
+impl V3Read for Permission {
+    fn read(value: &Value) -> Read<Permission> {
+        read_permission(value)
+    }
+}
+
+impl<'de, T: V3Read> Deserialize<'de> for V3Element<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let Strict(value) = Strict::deserialize(deserializer)?;
+        Ok(V3Element(T::read(&value)))
+    }
 }
 
 /// An element converted from its JSON value, or why it could not be.
@@ -177,23 +216,83 @@ fn read_file(text: &str) -> Result<FileRead, Problem> {
     {
         let groups = file.access_groups.into_iter().map(|StreamedGroup(g)| Ok(g));
         let users = file.users.into_iter().map(Ok);
-        return Ok(collect(
-            file.roles,
-            &file.deleted_builtin_roles,
-            groups,
-            users,
-        ));
+        let mut read = collect(file.roles, &file.deleted_builtin_roles, groups, users);
+        collect_v3(&mut read, file.tags, file.permissions);
+        return Ok(read);
     }
     let file: FileWire<Element<RoleRead>, GroupElement, Element<UserWire>> =
         serde_json::from_str(text).map_err(|e| syntax_problem(&e))?;
     let groups = file.access_groups.into_iter().map(|GroupElement(g)| g);
     let users = file.users.into_iter().map(|Element(u)| u);
-    Ok(collect(
-        file.roles,
-        &file.deleted_builtin_roles,
-        groups,
-        users,
-    ))
+    let mut read = collect(file.roles, &file.deleted_builtin_roles, groups, users);
+    collect_v3(&mut read, file.tags, file.permissions);
+    Ok(read)
+}
+
+/// Checks the v3 elements read and gives them to the builder: every problem of every
+/// element with its location (`tags[0].filters`, `permissions[3].actions[1]`), then
+/// repeated uuids; the notes (actions read that grant nothing) as lints.
+fn collect_v3(
+    read: &mut FileRead,
+    tags: Vec<V3Element<TagValue>>,
+    permissions: Vec<V3Element<Permission>>,
+) {
+    fn elements<T>(
+        read: &mut FileRead,
+        key: &str,
+        list: Vec<V3Element<T>>,
+        uuid: impl Fn(&T) -> crate::access::Uuid,
+        what: &str,
+    ) -> Vec<T> {
+        let mut out = Vec::with_capacity(list.len());
+        let mut first: HashMap<crate::access::Uuid, usize> = HashMap::new();
+        for (i, V3Element(element)) in list.into_iter().enumerate() {
+            let base = format!("{key}[{i}]");
+            for p in element.problems {
+                read.problems
+                    .push(Problem::at(locate(&base, &p.path), p.message));
+            }
+            for n in element.notes {
+                read.lints
+                    .push(Problem::at(locate(&base, &n.path), n.message));
+            }
+            if let Some(value) = element.value {
+                match first.entry(uuid(&value)) {
+                    Entry::Occupied(at) => read.problems.push(Problem::at(
+                        base,
+                        format!(
+                            "duplicate {what} uuid `{}`: already used by {key}[{}]",
+                            uuid(&value),
+                            at.get()
+                        ),
+                    )),
+                    Entry::Vacant(slot) => {
+                        slot.insert(i);
+                        out.push(value);
+                    }
+                }
+            }
+        }
+        out
+    }
+    let tags = elements(read, "tags", tags, TagValue::uuid, "tag value");
+    let permissions = elements(
+        read,
+        "permissions",
+        permissions,
+        Permission::uuid,
+        "permission",
+    );
+    if tags.is_empty() && permissions.is_empty() {
+        return;
+    }
+    match AccessControl::new(tags, permissions) {
+        Ok(control) => {
+            read.builder = std::mem::take(&mut read.builder).access_control(control);
+        }
+        // Repeated uuids were reported above with their locations.
+        Err(error) => read.problems.push(Problem::at("policy", error)),
+    }
 }
 
 /// Checks the elements read and puts them in a builder: the problems and lints in the
@@ -316,13 +415,17 @@ fn build_problem(error: &PolicyError) -> Problem {
             format!("users (`{user}`)")
         }
         PolicyError::Role(_) => "roles".to_owned(),
+        PolicyError::AccessControl(_) => "tags and permissions".to_owned(),
         _ => "policy".to_owned(),
     };
     Problem::at(location, error)
 }
 
 impl Policy {
-    /// Loads a policy file (`{"roles", "access_groups", "users", "deleted_builtin_roles"}`).
+    /// Loads a policy file (`{"roles", "access_groups", "users", "deleted_builtin_roles",
+    /// "tags", "permissions"}`): `tags` and `permissions` are Tenable VM v3 tag values and
+    /// permissions as the server returns them (`docs/guide.md`, "Tags and v3
+    /// permissions").
     /// Roles and access groups are taken as a server returns them: the create/edit rules
     /// are not applied (use [`Policy::validate_json`] for those). `deleted_builtin_roles`
     /// lists the deletable built-in roles that were deleted (absent: none).
@@ -361,7 +464,8 @@ impl Policy {
 
     /// Every problem of a policy file, each with its location: what stops it loading, and
     /// what the create/edit rules would refuse (names, limits, duplicates, empty term
-    /// lists) or what is ignored (unknown permission fields). Empty means valid.
+    /// lists) or what is ignored (unknown permission fields, v3 permission actions that
+    /// grant nothing here). Empty means valid.
     ///
     /// ```
     /// use scangate::Policy;
@@ -409,7 +513,11 @@ impl Policy {
 impl Serialize for Policy {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let deleted: Vec<RoleId> = self.data.roles.deleted_builtins().collect();
-        let entries = if deleted.is_empty() { 3 } else { 4 };
+        let control = self.access_control();
+        let entries = 3
+            + usize::from(!deleted.is_empty())
+            + usize::from(!control.tags().is_empty())
+            + usize::from(!control.permissions().is_empty());
         let mut map = serializer.serialize_map(Some(entries))?;
         map.serialize_entry("roles", &self.data.roles.custom().collect::<Vec<_>>())?;
         map.serialize_entry(
@@ -430,6 +538,14 @@ impl Serialize for Policy {
         // requests").
         if !deleted.is_empty() {
             map.serialize_entry("deleted_builtin_roles", &deleted)?;
+        }
+        // Likewise written only when there are any: a file without v3 access control
+        // reads as before.
+        if !control.tags().is_empty() {
+            map.serialize_entry("tags", control.tags())?;
+        }
+        if !control.permissions().is_empty() {
+            map.serialize_entry("permissions", control.permissions())?;
         }
         map.end()
     }
@@ -460,6 +576,8 @@ struct ResourceWire {
     group: Option<String>,
     access_group: Option<String>,
     access_group_draft: Option<AccessGroup>,
+    /// A tag value's uuid (as written: checked when the request is read).
+    tag: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -484,12 +602,13 @@ enum OwnedResource {
     UserGroup(String),
     AccessGroup(String),
     AccessGroupDraft(Box<AccessGroup>),
+    Tag(crate::access::Uuid),
 }
 
 /// One request in the command-line format (`docs/semantics.md`, "The engine", files and requests), read from JSON:
 /// `{"subject": {"user", "role", "groups", "scopes"}, "action": "...", "resource": {one of
 /// "asset", "targets", "role", "role_draft", "role" + "role_patch", "group",
-/// "access_group", "access_group_draft"}}`. Unknown keys are errors: a misspelt resource
+/// "access_group", "access_group_draft", "tag" (a tag value's uuid)}}`. Unknown keys are errors: a misspelt resource
 /// must not silently turn into "no resource".
 ///
 /// ```
@@ -516,7 +635,7 @@ impl Request {
     /// # Errors
     ///
     /// [`RequestError`] naming what is wrong: invalid JSON, unknown or duplicate keys, a
-    /// bad scope, role id, asset value or target, or more than one resource.
+    /// bad scope, role id, asset value, target or tag uuid, or more than one resource.
     pub fn from_json(text: &str) -> Result<Request, RequestError> {
         let wire: RequestWire =
             serde_json::from_str(text).map_err(|e| RequestError(crate::text::json_error(&e)))?;
@@ -549,6 +668,15 @@ impl Request {
         }
         if let Some(draft) = r.access_group_draft {
             given.push(OwnedResource::AccessGroupDraft(Box::new(draft)));
+        }
+        if let Some(tag) = r.tag {
+            let uuid = tag.parse().map_err(|_| {
+                RequestError(format!(
+                    "resource `tag`: {}",
+                    crate::tags::AccessControlError::BadUuid(crate::text::echo(&tag))
+                ))
+            })?;
+            given.push(OwnedResource::Tag(uuid));
         }
         if given.len() > 1 {
             return Err(RequestError(
@@ -597,6 +725,7 @@ impl Request {
             OwnedResource::UserGroup(group) => Resource::UserGroup(group),
             OwnedResource::AccessGroup(group) => Resource::AccessGroup(group),
             OwnedResource::AccessGroupDraft(draft) => Resource::AccessGroupDraft(draft),
+            OwnedResource::Tag(uuid) => Resource::Tag(*uuid),
         }
     }
 }

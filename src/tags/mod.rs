@@ -12,6 +12,8 @@
 //! - [`TagValue`]: a static or dynamic tag value.
 //! - [`Permission`] (actions, objects, subjects): who may do what on which tags.
 //! - [`AccessControl`]: a container's tags and permissions; the per-user answer.
+//! - `wire` (feature `serde`): the v3 JSON of permissions, tag values and filters, and
+//!   the list and per-user envelopes.
 
 mod control;
 mod field;
@@ -19,12 +21,16 @@ mod filter;
 pub(crate) mod index;
 mod permission;
 mod tag;
+#[cfg(feature = "serde")]
+pub(crate) mod wire;
 
 pub use control::{AccessControl, AccessControlError, UserPermissions};
 pub use permission::{
     ObjectKind, Permission, PermissionAction, PermissionObject, PermissionSubject, SubjectKind,
 };
 pub use tag::{TagKind, TagValue};
+#[cfg(feature = "serde")]
+pub use wire::{PermissionList, PermissionsAnswer, TagValueList};
 
 pub use field::{Field, FilterField, FilterOperator, TAG_FIELD_OPERATORS, TAG_FIELD_PREFIX};
 pub use filter::{
