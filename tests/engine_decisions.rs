@@ -111,5 +111,5 @@ fn the_table_covers_every_catalogue_action_allowed_and_denied() {
         missing.is_empty(),
         "actions without an allow and a deny row: {missing:?}"
     );
-    assert_eq!(Action::builtin().count(), 63);
+    assert_eq!(Action::builtin().count(), 65);
 }
