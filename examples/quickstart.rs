@@ -163,12 +163,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &["10.1.2.3", "demo2-app", "10.9.9.9"],
     );
     for allowed in &split.allowed {
-        println!(
-            "{:<33}   scan `{}` (access group `{}`)",
-            "",
-            allowed.written,
-            allowed.group.name()
-        );
+        println!("{:<33}   scan `{}` ({})", "", allowed.written, allowed.by);
     }
     for skipped in &split.skipped {
         println!(

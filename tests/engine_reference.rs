@@ -95,8 +95,8 @@ proptest! {
             let expected = reference(&policy, user, &groups, AccessPermissions::CAN_SCAN, |g| ReferenceMatcher.contains_target(g, &target), false);
             prop_assert_eq!(decision.is_allowed(), expected.is_some(), "{} scan {}", user, target);
             if let (Some(ObjectGrant::Targets(grants)), Some((g, m, _))) = (decision.object(), expected) {
-                prop_assert!(std::ptr::eq(grants[0].group, g));
-                prop_assert_eq!(grants[0].membership, m);
+                prop_assert!(std::ptr::eq(grants[0].by.group().unwrap(), g));
+                prop_assert_eq!(grants[0].by.membership(), Some(m));
             }
         }
     }

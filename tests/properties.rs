@@ -827,9 +827,11 @@ fn ways_of_asking_agree(
             let decision = policy.check(&subject, Action::SCAN_RUN, Resource::Targets(&one));
             match decision.object() {
                 Some(ObjectGrant::Targets(grants)) => {
-                    prop_assert!(std::ptr::eq(grants[0].group, allowed.group));
-                    prop_assert_eq!(grants[0].membership, allowed.membership);
-                    prop_assert_eq!(&grants[0].grant, &allowed.grant);
+                    prop_assert_eq!(&grants[0].by, &allowed.by);
+                    prop_assert!(std::ptr::eq(
+                        grants[0].by.group().unwrap(),
+                        allowed.by.group().unwrap()
+                    ));
                 }
                 other => prop_assert!(
                     false,

@@ -11,7 +11,8 @@
 //!    given.
 
 use super::decision::{
-    Decision, Denial, GrantedObject, ObjectGrant, PermissionGrant, TagCarried, TargetGrant,
+    Decision, Denial, GrantedObject, ObjectGrant, PermissionGrant, TagCarried, TargetBy,
+    TargetGrant,
 };
 use super::{DirectoryEntry, Policy, Resource, Subject};
 use crate::access::{
@@ -181,9 +182,10 @@ impl Policy {
                 resolved.user.is_some_and(|user| {
                     let granting =
                         self.granting(resolved, user, AccessPermissions::CAN_SCAN, false);
-                    targets
-                        .iter()
-                        .all(|target| index.any_containing_target(target, &granting))
+                    targets.iter().all(|target| {
+                        index.any_containing_target(target, &granting)
+                            || self.permission_scans_target(resolved, user, target)
+                    })
                 })
             }
             _ => self.object_layer(spec, resolved, resource, false).is_ok(),
@@ -497,6 +499,50 @@ impl Policy {
         self.deciding_group(hit, resolved, user, AccessPermissions::CAN_SCAN)
     }
 
+    /// What lets the user scan the target: the first access group (policy order) that
+    /// contains it and grants `CAN_SCAN`, else a v3 permission granting `CanScan` on every
+    /// asset or on a dynamic tag whose filter selects the target (as the asset a bare
+    /// target stands for, [`Asset::from_target`]).
+    pub(crate) fn target_by<'a>(
+        &'a self,
+        resolved: &Resolved<'a>,
+        user: &str,
+        target: &Target,
+    ) -> Option<TargetBy<'a>> {
+        if let Some((group, membership, grant)) = self.first_target_group(resolved, user, target) {
+            return Some(TargetBy::Group {
+                group,
+                membership,
+                grant,
+            });
+        }
+        if self.data.control.is_inert() {
+            return None;
+        }
+        let asset = Asset::from_target(target);
+        self.permission_asset_grant(resolved, user, &asset, AccessPermissions::CAN_SCAN)
+            .map(TargetBy::Permission)
+    }
+
+    /// Whether a v3 permission lets the user scan the target (`is_allowed`'s question).
+    fn permission_scans_target(
+        &self,
+        resolved: &Resolved<'_>,
+        user: &str,
+        target: &Target,
+    ) -> bool {
+        !self.data.control.is_inert()
+            && self
+                .permission_carried(
+                    resolved,
+                    user,
+                    &Asset::from_target(target),
+                    AccessPermissions::CAN_SCAN,
+                    true,
+                )
+                .is_some()
+    }
+
     /// The first group containing the target, whoever it grants (for explanations).
     pub(crate) fn group_containing_target(&self, target: &Target) -> Option<&AccessGroup> {
         let compiled = &self.data.compiled;
@@ -535,15 +581,10 @@ impl Policy {
         let user = resolved.user.ok_or(Denial::NoUser)?;
         let mut grants = Vec::new();
         for (index, target) in targets.iter().enumerate() {
-            match self.first_target_group(resolved, user, target) {
-                Some((group, membership, grant)) => {
+            match self.target_by(resolved, user, target) {
+                Some(by) => {
                     if explain {
-                        grants.push(TargetGrant {
-                            target,
-                            group,
-                            membership,
-                            grant,
-                        });
+                        grants.push(TargetGrant { target, by });
                     }
                 }
                 None => return Err(self.target_denial(user, index, target, explain)),

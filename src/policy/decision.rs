@@ -283,12 +283,74 @@ pub(crate) fn describe_subject(subject: &PermissionSubject) -> String {
 pub struct TargetGrant<'a> {
     /// The target.
     pub target: &'a Target,
-    /// The access group containing it.
-    pub group: &'a AccessGroup,
-    /// Which rule and term.
-    pub membership: Membership,
-    /// Which principal grants `CAN_SCAN`.
-    pub grant: Grant<'a>,
+    /// What grants `CAN_SCAN` on it.
+    pub by: TargetBy<'a>,
+}
+
+/// What lets a user scan one target: an access group containing it, or (when none does)
+/// a v3 permission granting `CanScan` on every asset or on a dynamic tag whose filter
+/// selects the target.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum TargetBy<'a> {
+    /// An access group contains the target and grants `CAN_SCAN`.
+    Group {
+        /// The access group containing it.
+        group: &'a AccessGroup,
+        /// Which rule and term.
+        membership: Membership,
+        /// Which principal grants `CAN_SCAN`.
+        grant: Grant<'a>,
+    },
+    /// A v3 permission grants `CanScan` on it.
+    Permission(PermissionGrant<'a>),
+}
+
+impl<'a> TargetBy<'a> {
+    /// The access group, when one grants.
+    #[must_use]
+    pub fn group(&self) -> Option<&'a AccessGroup> {
+        match self {
+            TargetBy::Group { group, .. } => Some(group),
+            TargetBy::Permission(_) => None,
+        }
+    }
+
+    /// The access group's membership, when one grants.
+    #[must_use]
+    pub fn membership(&self) -> Option<Membership> {
+        match self {
+            TargetBy::Group { membership, .. } => Some(*membership),
+            TargetBy::Permission(_) => None,
+        }
+    }
+
+    /// The access group's principal, when one grants.
+    #[must_use]
+    pub fn grant(&self) -> Option<&Grant<'a>> {
+        match self {
+            TargetBy::Group { grant, .. } => Some(grant),
+            TargetBy::Permission(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for TargetBy<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TargetBy::Group {
+                group,
+                membership,
+                grant,
+            } => write!(
+                f,
+                "by {} through {}",
+                describe_grant(grant),
+                describe_membership(group, *membership)
+            ),
+            TargetBy::Permission(grant) => write!(f, "through {grant}"),
+        }
+    }
 }
 
 /// The answer to one request: allow or deny, with its explanation.
@@ -552,13 +614,7 @@ impl fmt::Display for ObjectGrant<'_> {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(
-                        f,
-                        "`{}` by {} through {}",
-                        grant.target,
-                        describe_grant(&grant.grant),
-                        describe_membership(grant.group, grant.membership)
-                    )?;
+                    write!(f, "`{}` {}", grant.target, grant.by)?;
                 }
                 Ok(())
             }

@@ -35,7 +35,9 @@ mod wire;
 
 pub use action::{ActionSpec, ObjectCheck};
 pub use asset_filter::AssetFilter;
-pub use decision::{GrantedObject, Layer, ObjectGrant, PermissionGrant, TagCarried, TargetGrant};
+pub use decision::{
+    GrantedObject, Layer, ObjectGrant, PermissionGrant, TagCarried, TargetBy, TargetGrant,
+};
 pub use directory::DirectoryUser;
 pub(crate) use directory::{DirectoryEntry, User};
 pub use effective::Effective;

@@ -1,21 +1,21 @@
 //! A scan's target list split the way Tenable runs it.
 
-use super::decision::Denial;
+use super::decision::{Denial, TargetBy};
 use super::{Policy, Resource, Subject};
-use crate::access::{AccessGroup, Grant, Membership, Target};
+use crate::access::Target;
 use crate::policy::action::Action;
 
 /// A scan's target list split the way Tenable runs it: the allowed targets are scanned,
 /// the rest skipped, each with its reason.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Partition<'a> {
-    /// Targets that may be scanned, with the group and principal that allow each.
+    /// Targets that may be scanned, with what allows each.
     pub allowed: Vec<AllowedTarget<'a>>,
     /// Targets skipped, each with why.
     pub skipped: Vec<SkippedTarget<'a>>,
 }
 
-/// A target that will be scanned, and which access group allows it.
+/// A target that will be scanned, and what allows it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AllowedTarget<'a> {
     /// The target as written.
@@ -24,12 +24,9 @@ pub struct AllowedTarget<'a> {
     pub index: usize,
     /// The target as parsed (names lowercased, trailing dot removed).
     pub target: Target,
-    /// The access group containing it.
-    pub group: &'a AccessGroup,
-    /// Which rule and term.
-    pub membership: Membership,
-    /// Which principal grants `CAN_SCAN`.
-    pub grant: Grant<'a>,
+    /// What allows it: an access group (with its rule, term and principal) or a v3
+    /// permission, as `check` explains `scan.run` on that target.
+    pub by: TargetBy<'a>,
 }
 
 /// A target that will not be scanned, and why.
@@ -107,15 +104,13 @@ impl Policy {
                     index,
                     reason: error.to_string(),
                 }),
-                Ok(target) => match self.first_target_group(&resolved, user, &target) {
-                    Some((group, membership, grant)) => {
+                Ok(target) => match self.target_by(&resolved, user, &target) {
+                    Some(by) => {
                         partition.allowed.push(AllowedTarget {
                             written,
                             index,
                             target,
-                            group,
-                            membership,
-                            grant,
+                            by,
                         });
                     }
                     None => {

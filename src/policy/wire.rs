@@ -9,8 +9,8 @@
 //! - a decision as a JSON explanation.
 
 use super::decision::{
-    Decision, Denial, GrantedObject, ObjectGrant, PermissionGrant, TagCarried, TargetGrant,
-    requirement_names,
+    Decision, Denial, GrantedObject, ObjectGrant, PermissionGrant, TagCarried, TargetBy,
+    TargetGrant, requirement_names,
 };
 use super::engine::PolicyBuilder;
 use super::{Policy, PolicyError, Resource, Subject, User};
@@ -774,12 +774,22 @@ fn grant_json(grant: &Grant<'_>) -> Value {
 }
 
 fn target_json(grant: &TargetGrant<'_>) -> Value {
-    json!({
-        "target": grant.target.to_string(),
-        "access_group": group_json(grant.group),
-        "membership": membership_json(grant.group, grant.membership),
-        "principal": grant_json(&grant.grant),
-    })
+    match &grant.by {
+        TargetBy::Group {
+            group,
+            membership,
+            grant: principal,
+        } => json!({
+            "target": grant.target.to_string(),
+            "access_group": group_json(group),
+            "membership": membership_json(group, *membership),
+            "principal": grant_json(principal),
+        }),
+        TargetBy::Permission(permission) => json!({
+            "target": grant.target.to_string(),
+            "permission": permission_grant_json(permission),
+        }),
+    }
 }
 
 fn object_json(object: &ObjectGrant<'_>) -> Value {

@@ -12,7 +12,7 @@ use scangate::{
     access::{
         AccessGroupType, AccessGroups, AccessPermissions, Grant, Membership, PrincipalKind, Rule,
     },
-    policy::{Layer, ObjectGrant},
+    policy::{Layer, ObjectGrant, TargetBy},
     role::{RoleDraft, RolePatch, ScanLevel},
 };
 #[cfg(feature = "serde")]
@@ -609,10 +609,17 @@ pub fn engine_outcome(policy: &Policy, decision: &Decision<'_>) -> model::Outcom
         (Some(ObjectGrant::Targets(grants)), _) => ObjectDetail::Targets(
             grants
                 .iter()
-                .map(|t| model::Granted {
-                    group: position(policy, t.group),
-                    membership: model_membership(t.membership),
-                    grant: model_grant(&t.grant),
+                .filter_map(|t| match &t.by {
+                    TargetBy::Group {
+                        group,
+                        membership,
+                        grant,
+                    } => Some(model::Granted {
+                        group: position(policy, group),
+                        membership: model_membership(*membership),
+                        grant: model_grant(grant),
+                    }),
+                    _ => None,
                 })
                 .collect(),
         ),
