@@ -223,7 +223,12 @@ fn run(json: bool) {
     if cases >= 5_000 {
         // Every action allowed and denied, every layer denying, layer 3 granting: the
         // generators must not silently stop reaching something.
-        for row in &ACTIONS {
+        // The tag actions need v3 permissions, which these policies do not hold (they are
+        // always denied here): `tests/engine_model_v3.rs` generates them.
+        for row in ACTIONS
+            .iter()
+            .filter(|row| !matches!(row.object, tables::Object::Tag(_)))
+        {
             let (allows, denies) = tally.per_action.get(row.name).copied().unwrap_or_default();
             assert!(
                 allows > 0 && denies > 0,

@@ -348,7 +348,7 @@ proptest! {
                         prop_assert!(!decision.is_allowed(), "{:?} {} {:?}", w, action, resource);
                     }
                     if matches!(resource, Resource::None) {
-                        let requires_asset = matches!(spec.object(), ObjectCheck::Asset { required: true, .. });
+                        let requires_asset = matches!(spec.object(), ObjectCheck::Asset { required: true, .. } | ObjectCheck::Tag(_));
                         let expected = resolves && !requires_asset && table_allows(spec, w.scopes, role);
                         prop_assert_eq!(decision.is_allowed(), expected, "{:?} {}: {}", w, action, decision);
                     }

@@ -371,9 +371,15 @@ impl FilterExpr {
                 })
             }
             FilterExpr::And(members) => {
+                let start = *numbered;
                 let mut first = None;
                 for m in members {
-                    let found = m.first_match(asset, tag_name, numbered)?;
+                    let Some(found) = m.first_match(asset, tag_name, numbered) else {
+                        // The members not tried still count: numbering is over the whole
+                        // filter, and an enclosing `or` goes on after this `and`.
+                        *numbered = start + self.condition_count();
+                        return None;
+                    };
                     first.get_or_insert(found);
                 }
                 first

@@ -11,9 +11,14 @@ use scangate::{
     Subject, Target, User,
     access::{
         AccessGroupType, AccessGroups, AccessPermissions, Grant, Membership, PrincipalKind, Rule,
+        Uuid,
     },
-    policy::{Layer, ObjectGrant, TargetBy},
+    policy::{GrantedObject, Layer, ObjectGrant, TagCarried, TargetBy},
     role::{RoleDraft, RolePatch, ScanLevel},
+    tags::{
+        AccessControl, Condition, FilterExpr, ObjectKind, Permission, PermissionObject,
+        PermissionSubject, SubjectKind, TagFilter, TagKind, TagValue,
+    },
 };
 #[cfg(feature = "serde")]
 use serde_json::{Value, json};
@@ -21,6 +26,7 @@ use serde_json::{Value, json};
 #[cfg(feature = "serde")]
 use super::tables;
 use super::tables::{Perms, Scan};
+use super::v3;
 use super::{
     self as model, GrantFact, GroupType, Layer as MLayer, ObjectDetail, PrincipalKind as MKind,
 };
@@ -328,14 +334,91 @@ pub fn builder_engine(policy: &model::Policy) -> Policy {
         .roles(roles)
         .access_groups(AccessGroups::from_server(groups))
         .users(users)
+        .access_control(crate_access_control(policy))
         .build()
         .unwrap()
+}
+
+/// A uuid of the model (as written).
+pub fn uuid(text: &str) -> Uuid {
+    text.parse().unwrap_or_else(|e| panic!("{text}: {e}"))
+}
+
+/// The crate's filter expression.
+pub fn crate_filter_expr(filter: &v3::Filter) -> FilterExpr {
+    match filter {
+        v3::Filter::And(m) => FilterExpr::And(m.iter().map(crate_filter_expr).collect()),
+        v3::Filter::Or(m) => FilterExpr::Or(m.iter().map(crate_filter_expr).collect()),
+        v3::Filter::Condition(c) => FilterExpr::Condition(
+            Condition::parse(&c.field, &c.operator, &c.value)
+                .unwrap_or_else(|e| panic!("{c:?}: {e}")),
+        ),
+    }
+}
+
+/// The crate's tag value.
+pub fn crate_tag(tag: &v3::Tag) -> TagValue {
+    let filter = tag
+        .filter
+        .as_ref()
+        .map(|f| TagFilter::new(crate_filter_expr(f)).unwrap_or_else(|e| panic!("{f:?}: {e}")));
+    let kind = if tag.dynamic {
+        TagKind::Dynamic
+    } else {
+        TagKind::Static
+    };
+    TagValue::new(uuid(&tag.uuid), &tag.category, &tag.value, kind, filter)
+        .unwrap_or_else(|e| panic!("{tag:?}: {e}"))
+}
+
+/// The crate's permission.
+pub fn crate_permission(p: &v3::Permission) -> Permission {
+    let mut out = Permission::new(uuid(&p.uuid), &p.name).with_actions(
+        p.actions
+            .iter()
+            .map(|a| a.parse().unwrap_or_else(|e| panic!("{a}: {e}"))),
+    );
+    for o in &p.objects {
+        let kind = match o.kind {
+            v3::ObjectKind::Tag => ObjectKind::Tag,
+            v3::ObjectKind::AllAssets => ObjectKind::AllAssets,
+            v3::ObjectKind::AllObjects => ObjectKind::AllObjects,
+        };
+        let object = PermissionObject::new(kind, o.uuid.as_deref().map(uuid), None)
+            .unwrap_or_else(|e| panic!("{o:?}: {e}"));
+        out = out.with_object(object);
+    }
+    for s in &p.subjects {
+        let kind = match s.kind {
+            v3::SubjectKind::User => SubjectKind::User,
+            v3::SubjectKind::UserGroup => SubjectKind::UserGroup,
+            v3::SubjectKind::AllUsers => SubjectKind::AllUsers,
+            v3::SubjectKind::AllAdmins => SubjectKind::AllAdmins,
+        };
+        let subject = PermissionSubject::new(kind, s.uuid.as_deref(), s.name.as_deref())
+            .unwrap_or_else(|e| panic!("{s:?}: {e}"));
+        out = out.with_subject(subject);
+    }
+    out
+}
+
+/// The crate's v3 access control of the policy.
+pub fn crate_access_control(policy: &model::Policy) -> AccessControl {
+    AccessControl::new(
+        policy.tags.iter().map(crate_tag).collect(),
+        policy.permissions.iter().map(crate_permission).collect(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The engine's policy through the policy file format in `style`'s dialect, or `None` when
 /// the file must be refused (see [`build_engine`]).
 #[cfg(feature = "serde")]
 pub fn json_engine(policy: &model::Policy, style: Style) -> Option<Policy> {
+    assert!(
+        policy.tags.is_empty() && policy.permissions.is_empty(),
+        "v3 tags and permissions go through the builder only"
+    );
     let text = policy_json(policy, style);
     let contradictory = policy
         .groups
@@ -435,6 +518,8 @@ pub enum CrateResource {
     AccessGroup(String),
     /// An access-group draft.
     AccessGroupDraft(AccessGroup),
+    /// A tag value's uuid.
+    Tag(Uuid),
 }
 
 impl CrateResource {
@@ -458,6 +543,7 @@ impl CrateResource {
             model::Resource::UserGroup(g) => CrateResource::UserGroup(g.clone()),
             model::Resource::AccessGroup(id) => CrateResource::AccessGroup(id.clone()),
             model::Resource::AccessGroupDraft(g) => CrateResource::AccessGroupDraft(crate_group(g)),
+            model::Resource::Tag(u) => CrateResource::Tag(uuid(u)),
         }
     }
 
@@ -473,6 +559,7 @@ impl CrateResource {
             CrateResource::UserGroup(group) => Resource::UserGroup(group),
             CrateResource::AccessGroup(id) => Resource::AccessGroup(id),
             CrateResource::AccessGroupDraft(group) => Resource::AccessGroupDraft(group),
+            CrateResource::Tag(uuid) => Resource::Tag(*uuid),
         }
     }
 }
@@ -542,6 +629,7 @@ pub fn request_json(subject: &model::Subject, action: &str, resource: &model::Re
         model::Resource::AccessGroupDraft(g) => {
             Some(json!({"access_group_draft": group_json(g, false)}))
         }
+        model::Resource::Tag(uuid) => Some(json!({"tag": uuid})),
     };
     let mut request = json!({"subject": s, "action": action});
     if let Some(r) = r {
@@ -632,11 +720,95 @@ pub fn engine_outcome(policy: &Policy, decision: &Decision<'_>) -> model::Outcom
                 index, containing, ..
             }),
         ) => ObjectDetail::TargetDenied(*index, containing.map(|g| position(policy, g))),
+        (Some(ObjectGrant::Permission(grant)), _) => {
+            ObjectDetail::Permission(model_permission_grant(policy, grant))
+        }
+        (_, Some(Denial::Tag { uuid, tag, .. })) => {
+            if let Some(tag) = tag {
+                assert_eq!(tag.uuid(), *uuid, "the denial's tag is the one asked about");
+            }
+            ObjectDetail::TagDenied(tag.is_some())
+        }
         _ => ObjectDetail::None,
     };
     model::Outcome {
         allowed: decision.is_allowed(),
         layer: decision.denied_by().map(model_layer),
         detail,
+    }
+}
+
+/// The position of `item` (one of `list`) in `list`.
+fn index_of<T>(list: &[T], item: &T) -> usize {
+    list.iter()
+        .position(|x| std::ptr::eq(x, item))
+        .expect("an item of the list")
+}
+
+/// A permission grant in the model's terms. The references the explanation holds are
+/// checked on the way: the permission is the policy's, the subject and object are that
+/// permission's, a tag is the policy's tag with that uuid, and a deciding condition is
+/// that tag's filter's condition at the position given.
+pub fn model_permission_grant(
+    policy: &Policy,
+    grant: &scangate::policy::PermissionGrant<'_>,
+) -> v3::PermGrant {
+    let control = policy.access_control();
+    let permission = index_of(control.permissions(), grant.permission);
+    let subject = index_of(grant.permission.subjects(), grant.subject);
+    let action = v3::GRANTING
+        .iter()
+        .copied()
+        .find(|a| *a == grant.action.as_str())
+        .unwrap_or_else(|| panic!("{} grants nothing", grant.action));
+    let object = match &grant.object {
+        GrantedObject::All(object) => {
+            v3::Granted::All(index_of(grant.permission.objects(), *object))
+        }
+        GrantedObject::Tag { uuid, tag, carried } => {
+            if let Some(tag) = tag {
+                assert!(
+                    std::ptr::eq(*tag, control.tag(uuid).expect("a defined tag")),
+                    "the explanation's tag is the policy's tag {uuid}"
+                );
+            } else {
+                assert!(control.tag(uuid).is_none(), "{uuid} is defined");
+            }
+            let carried = match carried {
+                TagCarried::Named => v3::Carried::Named,
+                TagCarried::Itself => v3::Carried::Itself,
+                TagCarried::Filter {
+                    position,
+                    condition,
+                    value,
+                } => {
+                    let conditions = tag
+                        .and_then(|t| t.filter())
+                        .expect("a filter decided: the tag is defined with one")
+                        .conditions();
+                    assert!(
+                        std::ptr::eq(*condition, conditions[*position]),
+                        "condition {position} of the tag's filter"
+                    );
+                    v3::Carried::Filter {
+                        condition: *position,
+                        value: *value,
+                    }
+                }
+                other => panic!("unknown TagCarried {other:?}"),
+            };
+            v3::Granted::Tag {
+                uuid: uuid.to_string(),
+                defined: tag.is_some(),
+                carried,
+            }
+        }
+        other => panic!("unknown GrantedObject {other:?}"),
+    };
+    v3::PermGrant {
+        permission,
+        action,
+        subject,
+        object,
     }
 }

@@ -137,6 +137,11 @@ fn normalize(attribute: &str, text: &str) -> Option<String> {
             text.parse::<u64>().ok().map(|n| n.to_string())
         }
         "tag_uuid" | "network_id" => Some(text.to_ascii_lowercase()),
+        // The attributes only tag filters read (`docs/semantics.md`, "Layer 3 v3:
+        // permissions and tags"): CPE names and the two booleans compare without case, the
+        // asset id is a UUID also written as 32 hex digits; the others compare exactly.
+        "installed_software" | "has_plugin_results" | "asset_assessed" => Some(text.to_lowercase()),
+        "tenable_uuid" => Some(text.replace('-', "").to_ascii_lowercase()),
         _ => Some(text.to_owned()),
     }
 }

@@ -1,5 +1,6 @@
 //! A reference model of SPEC §1–§5 for differential testing of the engine
-//! (`tests/engine_model.rs`).
+//! (`tests/engine_model.rs`), with layer 3's v3 permissions and tags (`v3`,
+//! `tests/engine_model_v3.rs`).
 //!
 //! It is written from SPEC.md, the seeds and `docs/semantics.md` alone, with plain data and
 //! loops: no crate type or function takes part in a decision (no `ReferenceMatcher`, no
@@ -12,8 +13,10 @@
 
 pub mod convert;
 pub mod generate;
+pub mod generate_v3;
 pub mod matching;
 pub mod tables;
+pub mod v3;
 
 use matching::{target_format, target_rule_types, term_matches};
 use tables::{ADMINISTRATOR, AccessPerm, BUILTIN_ROLES, IMMUTABLE_ROLES, Object, Perms};
@@ -130,7 +133,8 @@ pub struct Group {
     pub rules: Vec<Rule>,
 }
 
-/// The policy: custom roles (the built-ins are implied), access groups in order, users.
+/// The policy: custom roles (the built-ins are implied), access groups in order, users,
+/// and the v3 tags and permissions (`v3`).
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Policy {
     /// Custom roles.
@@ -139,6 +143,10 @@ pub struct Policy {
     pub groups: Vec<Group>,
     /// Directory users.
     pub users: Vec<User>,
+    /// v3 tag values, in policy order.
+    pub tags: Vec<v3::Tag>,
+    /// v3 permissions, in policy order.
+    pub permissions: Vec<v3::Permission>,
 }
 
 /// Who asks.
@@ -204,6 +212,8 @@ pub enum Resource {
     AccessGroup(String),
     /// An access group to create, or the new content of the group with its id.
     AccessGroupDraft(Group),
+    /// A v3 tag value by uuid (as written).
+    Tag(String),
 }
 
 /// The layer that denied.
@@ -259,6 +269,10 @@ pub enum ObjectDetail {
     AssetDenied(Option<usize>),
     /// Target `index` was refused; the first group containing it, if any.
     TargetDenied(usize, Option<usize>),
+    /// No access group granted; a v3 permission did (an asset, or a tag for `tag.*`).
+    Permission(v3::PermGrant),
+    /// `tag.*` was refused; whether the policy defines the tag.
+    TagDenied(bool),
 }
 
 /// The model's answer.
@@ -461,6 +475,7 @@ fn object_check(policy: &Policy, who: &Resolved, check: Object, resource: &Resou
         (Object::DeleteAccessGroup, Resource::AccessGroup(id)) => {
             object(delete_access_group(policy, who, id))
         }
+        (Object::Tag(action), Resource::Tag(uuid)) => tag_check(policy, who, action, uuid),
         // Everything else is a resource of the wrong kind (or a missing required asset).
         _ => deny(Layer::Object),
     }
@@ -560,6 +575,20 @@ fn asset_check(policy: &Policy, who: &Resolved, perm: AccessPerm, asset: &Asset)
             }));
         }
     }
+    // No access group grants: a v3 permission may (an access group or a permission; the
+    // group explains when both do).
+    let action = match perm {
+        AccessPerm::View => "CanView",
+        AccessPerm::Scan => "CanScan",
+    };
+    let v3_who = v3::Who {
+        user,
+        teams: &who.teams,
+        admin: is_admin(who),
+    };
+    if let Some(g) = v3::asset_grant(&policy.tags, &policy.permissions, v3_who, action, asset) {
+        return allow(ObjectDetail::Permission(g));
+    }
     let containing = policy
         .groups
         .iter()
@@ -607,6 +636,26 @@ fn target_check(policy: &Policy, who: &Resolved, targets: &[String]) -> Outcome 
         }
     }
     allow(ObjectDetail::Targets(granted))
+}
+
+/// `tag.edit` / `tag.use`: a permission must grant the action on the tag (`v3::tag_grant`).
+fn tag_check(policy: &Policy, who: &Resolved, action: &'static str, uuid: &str) -> Outcome {
+    let Some(user) = &who.user else {
+        return deny(Layer::Object);
+    };
+    let v3_who = v3::Who {
+        user,
+        teams: &who.teams,
+        admin: is_admin(who),
+    };
+    match v3::tag_grant(&policy.tags, &policy.permissions, v3_who, action, uuid) {
+        Some(g) => allow(ObjectDetail::Permission(g)),
+        None => Outcome {
+            allowed: false,
+            layer: Some(Layer::Object),
+            detail: ObjectDetail::TagDenied(v3::defined(&policy.tags, uuid).is_some()),
+        },
+    }
 }
 
 /// `group.read`: members may; reading any group needs `groups:admin` from the key (when

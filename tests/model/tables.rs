@@ -346,6 +346,8 @@ pub enum Object {
     EditAccessGroup,
     /// Access-group limits and codes as a dry run.
     DeleteAccessGroup,
+    /// A v3 permission action (`CanEdit`, `CanUse`) on a tag; the tag is required.
+    Tag(&'static str),
 }
 
 /// One catalogue row: name, scopes (all of), permissions (all of), object check.
@@ -379,7 +381,7 @@ use AccessPerm::{Scan as CanScan, View as CanView};
 /// SPEC §5, row by row, then "one action per remaining role permission" with the names
 /// `docs/semantics.md` lists. `group.read` requires `groups:read` (which `groups:admin`
 /// implies); reading *any* group is the object check's business.
-pub const ACTIONS: [ActionRow; 63] = [
+pub const ACTIONS: [ActionRow; 65] = [
     row("scan.read", &["scans:read"], &[], Object::None),
     row(
         "scan.manage",
@@ -508,6 +510,11 @@ pub const ACTIONS: [ActionRow; 63] = [
         &["permManageApp"],
         Object::DeleteAccessGroup,
     ),
+    // The v3 tag actions (`docs/semantics.md`, "Layer 3 v3: permissions and tags"): no
+    // scope (not for API keys), no role permission; a permission must grant `CanEdit` /
+    // `CanUse` on the tag.
+    row("tag.edit", &[], &[], Object::Tag("CanEdit")),
+    row("tag.use", &[], &[], Object::Tag("CanUse")),
     // One action per remaining role permission (every field but the five used above:
     // permManageGroups, permManageRoles, permManageGroupRelationships,
     // permPurgeScanResults, permScan; permManageApp also gets `app.manage`).
