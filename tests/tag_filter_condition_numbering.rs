@@ -7,10 +7,10 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)] // tests may panic
 
 use scangate::Asset;
-use scangate::tags::{Condition, FilterExpr, TagFilter};
+use scangate::tags::{FilterCondition, FilterExpr, TagFilter};
 
 fn condition(field: &str, operator: &str, value: &str) -> FilterExpr {
-    FilterExpr::Condition(Condition::parse(field, operator, value).unwrap())
+    FilterExpr::Condition(FilterCondition::parse(field, operator, value).unwrap())
 }
 
 #[test]

@@ -9,7 +9,7 @@
 )] // tests may panic
 
 use scangate::tags::{
-    AccessControl, Condition, FilterExpr, Permission, PermissionAction, PermissionList,
+    AccessControl, FilterCondition, FilterExpr, Permission, PermissionAction, PermissionList,
     PermissionObject, PermissionSubject, PermissionsAnswer, TagFilter, TagKind, TagValue,
     TagValueList,
 };
@@ -25,7 +25,7 @@ fn back<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(value: &T
 }
 
 fn condition(field: &str, operator: &str, value: &str) -> FilterExpr {
-    FilterExpr::Condition(Condition::parse(field, operator, value).unwrap())
+    FilterExpr::Condition(FilterCondition::parse(field, operator, value).unwrap())
 }
 
 fn nested_filter() -> TagFilter {
@@ -191,7 +191,7 @@ fn errors_say_where() {
     .unwrap_err()
     .to_string();
     assert!(tag_error.starts_with("category_name: "), "{tag_error}");
-    let condition = serde_json::from_value::<Condition>(
+    let condition = serde_json::from_value::<FilterCondition>(
         json!({"field": "ipv4", "operator": "eq", "value": "10.0.0.300"}),
     )
     .unwrap_err()

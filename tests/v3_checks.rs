@@ -16,7 +16,7 @@ use scangate::{
     access::{AccessGroupType, AccessGroups, AccessPermissions, Principal, Rule, Uuid},
     policy::{GrantedObject, ObjectGrant, TagCarried},
     tags::{
-        AccessControl, Condition, FilterExpr, Permission, PermissionAction, PermissionObject,
+        AccessControl, FilterCondition, FilterExpr, Permission, PermissionAction, PermissionObject,
         PermissionSubject, TagFilter, TagValue,
     },
 };
@@ -41,7 +41,7 @@ fn uuid(text: &str) -> Uuid {
 }
 
 fn condition(field: &str, operator: &str, value: &str) -> FilterExpr {
-    FilterExpr::Condition(Condition::parse(field, operator, value).unwrap())
+    FilterExpr::Condition(FilterCondition::parse(field, operator, value).unwrap())
 }
 
 /// A dynamic tag whose filter is an `and` of `conditions`.

@@ -16,7 +16,7 @@ use scangate::{
     access::{AccessGroupType, AccessGroups, AccessPermissions, Principal, Rule},
     policy::{GrantedObject, ObjectGrant, TagCarried, TargetBy},
     tags::{
-        AccessControl, Condition, FilterExpr, Permission, PermissionAction, PermissionObject,
+        AccessControl, FilterCondition, FilterExpr, Permission, PermissionAction, PermissionObject,
         PermissionSubject, TagFilter, TagValue,
     },
 };
@@ -28,7 +28,7 @@ const WINDOWS: &str = "55ba39c1-9498-4090-b81a-e17b3a0ccbcb";
 const STATIC: &str = "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
 
 fn expr(field: &str, operator: &str, value: &str) -> FilterExpr {
-    FilterExpr::Condition(Condition::parse(field, operator, value).unwrap())
+    FilterExpr::Condition(FilterCondition::parse(field, operator, value).unwrap())
 }
 
 fn policy() -> Policy {

@@ -11,7 +11,7 @@ use crate::role::permission::Permissions;
 use crate::role::{Role, RoleError, RoleId};
 use crate::scope::{Scope, ScopeSet};
 use crate::tags::{
-    Condition, Permission, PermissionAction, PermissionObject, PermissionSubject, TagValue,
+    FilterCondition, Permission, PermissionAction, PermissionObject, PermissionSubject, TagValue,
 };
 use crate::text::Cut;
 use std::fmt;
@@ -226,7 +226,7 @@ pub enum TagCarried<'a> {
         /// The condition's position, depth-first in the order written.
         position: usize,
         /// The condition.
-        condition: &'a Condition,
+        condition: &'a FilterCondition,
         /// Which of its values matched (positive operators).
         value: Option<usize>,
     },

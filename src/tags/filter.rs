@@ -114,25 +114,25 @@ enum Values {
 /// # Examples
 ///
 /// ```
-/// use scangate::{Asset, tags::Condition};
-/// let c = Condition::parse("ipv4", "eq", "192.168.0.0/24, 10.0.0.1-10.0.0.9")?;
+/// use scangate::{Asset, tags::FilterCondition};
+/// let c = FilterCondition::parse("ipv4", "eq", "192.168.0.0/24, 10.0.0.1-10.0.0.9")?;
 /// assert_eq!(c.terms().len(), 2);
 /// let asset = Asset::new().with("ipv4", "10.0.0.5")?;
 /// assert_eq!(c.first_match(&asset, |_| None), Some(Some(1)));
 /// // An asset without the attribute fails every condition on it, negative ones too.
-/// let neq = Condition::parse("fqdn", "neq", "db.corp")?;
+/// let neq = FilterCondition::parse("fqdn", "neq", "db.corp")?;
 /// assert_eq!(neq.first_match(&asset, |_| None), None);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Condition {
+pub struct FilterCondition {
     field: Field,
     operator: FilterOperator,
     written: Box<str>,
     values: Values,
 }
 
-impl Condition {
+impl FilterCondition {
     /// Builds a condition from its wire parts.
     ///
     /// # Errors
@@ -140,7 +140,7 @@ impl Condition {
     /// [`FilterError::UnknownField`], [`FilterError::UnknownOperator`],
     /// [`FilterError::OperatorNotAllowed`], [`FilterError::TooManyValues`] (counted before
     /// any value is parsed), or [`FilterError::BadValue`] naming the first bad value.
-    pub fn parse(field: &str, operator: &str, value: &str) -> Result<Condition, FilterError> {
+    pub fn parse(field: &str, operator: &str, value: &str) -> Result<FilterCondition, FilterError> {
         let field: Field = field.parse().map_err(FilterError::UnknownField)?;
         let operator: FilterOperator = operator.parse().map_err(FilterError::UnknownOperator)?;
         if !field.allows(operator) {
@@ -186,7 +186,7 @@ impl Condition {
                 Values::Names(names)
             }
         };
-        Ok(Condition {
+        Ok(FilterCondition {
             field,
             operator,
             written: value.into(),
@@ -292,7 +292,7 @@ impl Condition {
     }
 }
 
-impl fmt::Display for Condition {
+impl fmt::Display for FilterCondition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
@@ -348,12 +348,12 @@ pub enum FilterExpr {
     /// Some member holds.
     Or(Vec<FilterExpr>),
     /// One condition.
-    Condition(Condition),
+    Condition(FilterCondition),
 }
 
 impl FilterExpr {
     /// The `i`-th condition of the expression that matched (conditions numbered depth-first
-    /// in the order written) and the value that matched (see [`Condition::first_match`]):
+    /// in the order written) and the value that matched (see [`FilterCondition::first_match`]):
     /// for `or` the first member that holds, for `and` its first member (all hold).
     fn first_match<'t>(
         &self,
@@ -406,7 +406,7 @@ impl FilterExpr {
         }
     }
 
-    fn conditions<'a>(&'a self, out: &mut Vec<&'a Condition>) {
+    fn conditions<'a>(&'a self, out: &mut Vec<&'a FilterCondition>) {
         match self {
             FilterExpr::Condition(c) => out.push(c),
             FilterExpr::And(m) | FilterExpr::Or(m) => m.iter().for_each(|e| e.conditions(out)),
@@ -454,7 +454,7 @@ impl FilterExpr {
     /// a positive condition on a rule-type attribute is its own anchor; an `or` needs
     /// anchors for every member; an `and` takes the member with the fewest.
     #[allow(dead_code)] // used by the tag index (next commit)
-    pub(crate) fn anchors(&self) -> Option<Vec<&Condition>> {
+    pub(crate) fn anchors(&self) -> Option<Vec<&FilterCondition>> {
         match self {
             FilterExpr::Condition(c) => {
                 let indexable = matches!(c.field, Field::Fixed(f) if matches!(f.attribute(), Attribute::Rule(_)))
@@ -495,10 +495,10 @@ pub struct ConditionMatch {
 /// # Examples
 ///
 /// ```
-/// use scangate::{Asset, tags::{Condition, FilterExpr, TagFilter}};
+/// use scangate::{Asset, tags::{FilterCondition, FilterExpr, TagFilter}};
 /// let filter = TagFilter::new(FilterExpr::And(vec![
-///     FilterExpr::Condition(Condition::parse("ipv4", "eq", "10.0.0.0/8")?),
-///     FilterExpr::Condition(Condition::parse("operating_system", "nmatch", "windows")?),
+///     FilterExpr::Condition(FilterCondition::parse("ipv4", "eq", "10.0.0.0/8")?),
+///     FilterExpr::Condition(FilterCondition::parse("operating_system", "nmatch", "windows")?),
 /// ]))?;
 /// let linux = Asset::new().with("ipv4", "10.1.1.1")?.with("operating_system", "Ubuntu 22.04")?;
 /// assert!(filter.matches(&linux, |_| None));
@@ -539,7 +539,7 @@ impl TagFilter {
 
     /// The conditions, depth-first in the order written.
     #[must_use]
-    pub fn conditions(&self) -> Vec<&Condition> {
+    pub fn conditions(&self) -> Vec<&FilterCondition> {
         let mut out = Vec::with_capacity(self.conditions);
         self.expr.conditions(&mut out);
         out
@@ -551,7 +551,7 @@ impl TagFilter {
         self.conditions
     }
 
-    /// Whether the filter selects `asset` (`tag_name` as for [`Condition::first_match`]).
+    /// Whether the filter selects `asset` (`tag_name` as for [`FilterCondition::first_match`]).
     pub fn matches<'t>(
         &self,
         asset: &Asset,
@@ -571,7 +571,7 @@ impl TagFilter {
 
     /// See [`FilterExpr::anchors`].
     #[allow(dead_code)] // used by the tag index (next commit)
-    pub(crate) fn anchors(&self) -> Option<Vec<&Condition>> {
+    pub(crate) fn anchors(&self) -> Option<Vec<&FilterCondition>> {
         self.expr.anchors()
     }
 }

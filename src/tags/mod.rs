@@ -7,7 +7,7 @@
 //! models; layer 3 allows when an access group *or* a permission allows.
 //!
 //! - [`FilterField`] / [`FilterOperator`]: the one table of filter fields.
-//! - [`Condition`] / [`TagFilter`]: dynamic tag filters, parsed with the access-group term
+//! - [`FilterCondition`] / [`TagFilter`]: dynamic tag filters, parsed with the access-group term
 //!   parsers and matched by the same matcher.
 //! - [`TagValue`]: a static or dynamic tag value.
 //! - [`Permission`] (actions, objects, subjects): who may do what on which tags.
@@ -34,7 +34,7 @@ pub use wire::{PermissionList, PermissionsAnswer, TagValueList};
 
 pub use field::{Field, FilterField, FilterOperator, TAG_FIELD_OPERATORS, TAG_FIELD_PREFIX};
 pub use filter::{
-    Condition, ConditionMatch, FilterError, FilterExpr, MAX_CONDITIONS_PER_FILTER,
+    ConditionMatch, FilterCondition, FilterError, FilterExpr, MAX_CONDITIONS_PER_FILTER,
     MAX_FILTER_DEPTH, MAX_VALUES_PER_CONDITION, TagFilter,
 };
 

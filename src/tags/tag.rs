@@ -37,9 +37,9 @@ impl TagKind {
 /// # Examples
 ///
 /// ```
-/// use scangate::{Asset, tags::{Condition, FilterExpr, TagFilter, TagValue}};
+/// use scangate::{Asset, tags::{FilterCondition, FilterExpr, TagFilter, TagValue}};
 /// let filter = TagFilter::new(FilterExpr::And(vec![FilterExpr::Condition(
-///     Condition::parse("ipv4", "eq", "192.168.0.0/24")?,
+///     FilterCondition::parse("ipv4", "eq", "192.168.0.0/24")?,
 /// )]))?;
 /// let tag = TagValue::dynamic("001a56ef-2039-47c7-9dba-6ae6bd9c17c4".parse()?, "Example", "Custom Test", filter)?;
 /// assert_eq!(tag.to_string(), "Example:Custom Test");

@@ -18,7 +18,8 @@ use serde_json::{Map, Value};
 
 use super::control::UserPermissions;
 use super::filter::{
-    Condition, FilterError, FilterExpr, MAX_CONDITIONS_PER_FILTER, MAX_FILTER_DEPTH, TagFilter,
+    FilterCondition, FilterError, FilterExpr, MAX_CONDITIONS_PER_FILTER, MAX_FILTER_DEPTH,
+    TagFilter,
 };
 use super::permission::{
     ObjectKind, Permission, PermissionAction, PermissionObject, PermissionSubject, SubjectKind,
@@ -620,7 +621,7 @@ fn read_condition(
     path: &str,
     map: &Map<String, Value>,
     count: &mut usize,
-) -> Option<Condition> {
+) -> Option<FilterCondition> {
     *count += 1;
     if *count > MAX_CONDITIONS_PER_FILTER {
         r.problem(
@@ -641,7 +642,7 @@ fn read_condition(
         return None;
     }
     let (field, operator, value) = (field?, operator?, value?);
-    Condition::parse(field, operator, value)
+    FilterCondition::parse(field, operator, value)
         .map_err(|error| {
             let key = match error {
                 FilterError::UnknownField(_) => "field",
@@ -745,7 +746,7 @@ impl Serialize for FilterExpr {
 }
 
 /// Reads `{field, operator, value}` (value a string); any other key is an error.
-impl<'de> Deserialize<'de> for Condition {
+impl<'de> Deserialize<'de> for FilterCondition {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let Strict(value) = Strict::deserialize(d)?;
         let mut r = Reader::default();
@@ -757,7 +758,7 @@ impl<'de> Deserialize<'de> for Condition {
 }
 
 /// Writes `{field, operator, value}`, the value as written, as the server does.
-impl Serialize for Condition {
+impl Serialize for FilterCondition {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(3))?;
         map.serialize_entry("field", &self.field().to_string())?;

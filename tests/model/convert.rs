@@ -16,7 +16,7 @@ use scangate::{
     policy::{GrantedObject, Layer, ObjectGrant, TagCarried, TargetBy},
     role::{RoleDraft, RolePatch, ScanLevel},
     tags::{
-        AccessControl, Condition, FilterExpr, ObjectKind, Permission, PermissionObject,
+        AccessControl, FilterCondition, FilterExpr, ObjectKind, Permission, PermissionObject,
         PermissionSubject, SubjectKind, TagFilter, TagKind, TagValue,
     },
 };
@@ -350,7 +350,7 @@ pub fn crate_filter_expr(filter: &v3::Filter) -> FilterExpr {
         v3::Filter::And(m) => FilterExpr::And(m.iter().map(crate_filter_expr).collect()),
         v3::Filter::Or(m) => FilterExpr::Or(m.iter().map(crate_filter_expr).collect()),
         v3::Filter::Condition(c) => FilterExpr::Condition(
-            Condition::parse(&c.field, &c.operator, &c.value)
+            FilterCondition::parse(&c.field, &c.operator, &c.value)
                 .unwrap_or_else(|e| panic!("{c:?}: {e}")),
         ),
     }
