@@ -266,15 +266,23 @@ impl TagIndex {
             }
         }
         let below = best.map_or(u32::MAX, |(b, _)| b);
-        let verify = |g: u32| {
-            self.tag_at(g)
+        // The verification keeps the condition that decided, so the deciding filter is
+        // evaluated once.
+        let mut decided: Option<(u32, ConditionMatch)> = None;
+        let mut verify = |g: u32| {
+            let m = self
+                .tag_at(g)
                 .and_then(TagValue::filter)
-                .is_some_and(|f| f.matches(asset, |u| self.tag_name(u)))
+                .and_then(|f| f.first_match(asset, |u| self.tag_name(u)));
+            if let Some(m) = m {
+                decided = Some((g, m));
+            }
+            m.is_some()
         };
         let mut found = self
             .dynamic
             .as_ref()
-            .and_then(|index| index.first_verified(asset, granted, below, any, verify));
+            .and_then(|index| index.first_verified(asset, granted, below, any, &mut verify));
         if !(any && found.is_some()) {
             let limit = found.unwrap_or(below);
             if let Some(g) = self
@@ -289,11 +297,9 @@ impl TagIndex {
         }
         match found {
             Some(g) => {
-                let how = self
-                    .tag_at(g)
-                    .and_then(TagValue::filter)
-                    .and_then(|f| f.first_match(asset, |u| self.tag_name(u)))
-                    .map_or(Carried::Named, Carried::Filter);
+                let how = decided
+                    .filter(|(d, _)| *d == g)
+                    .map_or(Carried::Named, |(_, m)| Carried::Filter(m));
                 Some((g, how))
             }
             None => best,
