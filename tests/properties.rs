@@ -746,6 +746,11 @@ fn reached(policy: &Policy, asset: &Asset, permission: AccessPermissions, user: 
             Reach::Principals(principals) => principals
                 .iter()
                 .any(|p| p.applies_to(user.id(), user.groups())),
+            // v3 permissions (none in these worlds); the role asked with is not the
+            // Administrator.
+            Reach::Subjects(subjects) => subjects
+                .iter()
+                .any(|s| s.applies_to(user.id(), user.groups(), false)),
         })
 }
 

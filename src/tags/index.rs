@@ -374,6 +374,27 @@ impl TagIndex {
     }
 }
 
+impl TagIndex {
+    /// How the asset carries the tag at `position`, if it does: named in its `tag_uuid`
+    /// values first (as [`TagIndex::carried`] prefers at one position), else selected by
+    /// the tag's filter (with the condition that decided). For `Policy::who_can`, which
+    /// asks about the tags the permissions name one by one.
+    pub(crate) fn carried_at(&self, asset: &Asset, position: u32) -> Option<Carried> {
+        let uuid = self.uuid_at(position)?;
+        let named = asset
+            .values(RuleType::TagUuid)
+            .iter()
+            .any(|value| matches!(value, AssetValue::Uuid(u) if *u == uuid));
+        if named {
+            return Some(Carried::Named);
+        }
+        self.tag_at(position)?
+            .filter()?
+            .first_match(asset, |u| self.tag_name(u))
+            .map(Carried::Filter)
+    }
+}
+
 impl GrantedTags<'_> {
     /// Whether the asset carries a granted tag: its `tag_uuid` values by hash, then the
     /// granted dynamic tags a key of the asset reaches, then the unanchored ones.
