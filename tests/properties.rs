@@ -348,8 +348,12 @@ proptest! {
                         prop_assert!(!decision.is_allowed(), "{:?} {} {:?}", w, action, resource);
                     }
                     if matches!(resource, Resource::None) {
-                        let requires_asset = matches!(spec.object(), ObjectCheck::Asset { required: true, .. });
-                        let expected = resolves && !requires_asset && table_allows(spec, w.scopes, role);
+                        // `asset.*` require an asset and `tag.*` a tag.
+                        let requires_object = matches!(
+                            spec.object(),
+                            ObjectCheck::Asset { required: true, .. } | ObjectCheck::Tag(_)
+                        );
+                        let expected = resolves && !requires_object && table_allows(spec, w.scopes, role);
                         prop_assert_eq!(decision.is_allowed(), expected, "{:?} {}: {}", w, action, decision);
                     }
                 }
