@@ -6,7 +6,7 @@ use scangate::{
     AccessGroup, Action, Asset, Permissions, Policy, Resource, Role, RoleId, ScopeSet, Subject,
     Target, User,
     access::{AccessGroupType, AccessGroups, AccessPermissions, Principal, Rule},
-    policy::Reach,
+    policy::{Reach, Via},
     role::RoleDraft,
 };
 
@@ -243,11 +243,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .collect();
                 names.join(", ")
             }
+            Reach::Subjects(subjects) => {
+                let names: Vec<String> = subjects
+                    .iter()
+                    .map(|s| format!("{} `{}`", s.kind().as_str(), s.uuid().unwrap_or("-")))
+                    .collect();
+                names.join(", ")
+            }
         };
-        println!(
-            "who can scan web01: {reach} (access group `{}`)",
-            who.group.name()
-        );
+        let via = match &who.via {
+            Via::Group { group, .. } => format!("access group `{}`", group.name()),
+            Via::Permission { permission, .. } => format!("permission `{}`", permission.name()),
+        };
+        println!("who can scan web01: {reach} ({via})");
     }
     Ok(())
 }

@@ -127,6 +127,10 @@ fn who_can_reaches_exactly_the_users_check_allows() {
                     Reach::Principals(principals) => principals
                         .iter()
                         .any(|p| p.applies_to(user.id(), user.groups())),
+                    // v3 permissions (none here); the role below is not the Administrator.
+                    Reach::Subjects(subjects) => subjects
+                        .iter()
+                        .any(|s| s.applies_to(user.id(), user.groups(), false)),
                 });
                 // Layer 3 alone: compare with a role that passes layers 1-2 for both actions.
                 let subject = Subject::user(user.id()).with_role(RoleId::SECURITY_ANALYST);

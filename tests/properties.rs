@@ -348,8 +348,12 @@ proptest! {
                         prop_assert!(!decision.is_allowed(), "{:?} {} {:?}", w, action, resource);
                     }
                     if matches!(resource, Resource::None) {
-                        let requires_asset = matches!(spec.object(), ObjectCheck::Asset { required: true, .. } | ObjectCheck::Tag(_));
-                        let expected = resolves && !requires_asset && table_allows(spec, w.scopes, role);
+                        // `asset.*` require an asset and `tag.*` a tag.
+                        let requires_object = matches!(
+                            spec.object(),
+                            ObjectCheck::Asset { required: true, .. } | ObjectCheck::Tag(_)
+                        );
+                        let expected = resolves && !requires_object && table_allows(spec, w.scopes, role);
                         prop_assert_eq!(decision.is_allowed(), expected, "{:?} {}: {}", w, action, decision);
                     }
                 }
@@ -746,6 +750,11 @@ fn reached(policy: &Policy, asset: &Asset, permission: AccessPermissions, user: 
             Reach::Principals(principals) => principals
                 .iter()
                 .any(|p| p.applies_to(user.id(), user.groups())),
+            // v3 permissions (none in these worlds); the role asked with is not the
+            // Administrator.
+            Reach::Subjects(subjects) => subjects
+                .iter()
+                .any(|s| s.applies_to(user.id(), user.groups(), false)),
         })
 }
 

@@ -71,7 +71,7 @@ use scangate::{
     AccessGroup, Asset, Policy, PolicyError, RoleId, User,
     access::{AccessGroupType, AccessGroups, AccessPermissions, Principal, ReferenceMatcher, Rule},
     tags::{
-        AccessControl, Condition, FilterExpr, Permission, PermissionAction, PermissionObject,
+        AccessControl, FilterCondition, FilterExpr, Permission, PermissionAction, PermissionObject,
         PermissionSubject, TagFilter, TagValue,
     },
 };
@@ -590,7 +590,7 @@ fn filter(spec: &Spec) -> Result<TagFilter, String> {
         .conds
         .iter()
         .map(|c| {
-            Condition::parse(&c.field, c.op, &c.values.join(", "))
+            FilterCondition::parse(&c.field, c.op, &c.values.join(", "))
                 .map(FilterExpr::Condition)
                 .map_err(|e| format!("{} {} {:?}: {e}", c.field, c.op, c.values))
         })

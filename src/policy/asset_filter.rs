@@ -3,12 +3,15 @@
 use super::check::Resolved;
 use super::decision::Denial;
 use super::{Policy, Subject};
-use crate::access::Asset;
+use crate::access::{AccessPermissions, Asset};
 use crate::policy::action::{Action, ObjectCheck};
+use crate::tags::PermissionAction;
+use crate::tags::index::GrantedTags;
 
-/// An asset filter compiled for one subject and one asset action: layers 1 and 2 and the
-/// subject's access groups are worked out once, so each row costs only the membership
-/// test. It decides exactly as [`Policy::is_allowed`] with [`Resource::Asset`](crate::Resource::Asset).
+/// An asset filter compiled for one subject and one asset action: layers 1 and 2, the
+/// subject's access groups and the tags its v3 permissions grant are worked out once, so
+/// each row costs only the membership tests (the granted groups' keys, then the asset's
+/// `tag_uuid` values and the keys of the granted dynamic tags). It decides exactly as [`Policy::is_allowed`] with [`Resource::Asset`](crate::Resource::Asset).
 ///
 /// ```
 /// use scangate::{AccessGroup, Action, Asset, Policy, RoleId, Subject, User};
@@ -33,12 +36,27 @@ use crate::policy::action::{Action, ObjectCheck};
 /// ```
 #[derive(Debug)]
 pub struct AssetFilter<'a> {
-    /// The compiled filter over the groups that grant the subject the permission and take
-    /// part in asset questions about it; `None` when layers 1–2 deny, or when the action
-    /// checks no asset.
-    compiled: Option<crate::access::GroupFilter>,
+    /// What decides a row when layers 1–2 allow; unused when `denial` is set.
+    rows: Rows<'a>,
     /// Why every row is denied, when layers 1–2 (or the subject) deny.
     denial: Option<Denial<'a>>,
+}
+
+/// How an asset filter decides a row once layers 1–2 allowed.
+#[derive(Debug)]
+enum Rows<'a> {
+    /// Every row: the action checks no asset, or a v3 permission covers every asset.
+    All,
+    /// A row is allowed when a granted access group contains it or it carries a tag a v3
+    /// permission grants the subject the action on (`docs/semantics.md`, "Layer 3 v3:
+    /// permissions and tags"); `tags` is `None` when no permission grants any tag.
+    Checked {
+        /// The compiled filter over the groups that grant the subject the permission and
+        /// take part in asset questions about it.
+        groups: crate::access::GroupFilter,
+        /// Boxed: the anchor index is large beside the other variant.
+        tags: Option<Box<GrantedTags<'a>>>,
+    },
 }
 
 impl<'a> AssetFilter<'a> {
@@ -46,11 +64,14 @@ impl<'a> AssetFilter<'a> {
     #[inline]
     #[must_use]
     pub fn allows(&self, asset: &Asset) -> bool {
-        match (&self.denial, &self.compiled) {
-            (Some(_), _) => false,
-            (None, Some(compiled)) => compiled.allows(asset),
-            // No asset check: layers 1–2 allowed every row.
-            (None, None) => true,
+        if self.denial.is_some() {
+            return false;
+        }
+        match &self.rows {
+            Rows::All => true,
+            Rows::Checked { groups, tags } => {
+                groups.allows(asset) || tags.as_ref().is_some_and(|tags| tags.carries(asset))
+            }
         }
     }
 
@@ -60,12 +81,19 @@ impl<'a> AssetFilter<'a> {
         self.denial.as_ref()
     }
 
-    /// Heap bytes held by the compiled filter.
+    /// Heap bytes held by the compiled filter (the access groups' part and the granted
+    /// tags' anchor index).
     #[must_use]
     pub fn heap_bytes(&self) -> usize {
-        self.compiled
-            .as_ref()
-            .map_or(0, crate::access::GroupFilter::heap_bytes)
+        match &self.rows {
+            Rows::All => 0,
+            Rows::Checked { groups, tags } => {
+                groups.heap_bytes()
+                    + tags
+                        .as_ref()
+                        .map_or(0, |t| size_of::<GrantedTags<'_>>() + t.heap_bytes())
+            }
+        }
     }
 }
 
@@ -76,7 +104,7 @@ impl Policy {
     #[must_use]
     pub fn asset_filter<'a>(&'a self, subject: &Subject<'a>, action: Action) -> AssetFilter<'a> {
         let denied = |denial| AssetFilter {
-            compiled: None,
+            rows: Rows::All,
             denial: Some(denial),
         };
         let Some(spec) = self.action_spec(action) else {
@@ -94,7 +122,7 @@ impl Policy {
             // asset is refused as with `check`.
             return match spec.object() {
                 ObjectCheck::None => AssetFilter {
-                    compiled: None,
+                    rows: Rows::All,
                     denial: None,
                 },
                 _ => denied(Denial::MissingResource("not an asset")),
@@ -103,10 +131,44 @@ impl Policy {
         let Some(user) = resolved.user else {
             return denied(Denial::NoUser);
         };
+        // The v3 part first: a permission covering every asset makes the groups moot.
+        let control = &self.data.control;
+        let tags = if control.is_inert() {
+            None
+        } else {
+            let grants = self.tag_grants(&resolved, user);
+            match grants.get(asset_action(permission)) {
+                Some(grant) if grant.all.is_some() => {
+                    return AssetFilter {
+                        rows: Rows::All,
+                        denial: None,
+                    };
+                }
+                Some(grant) if !grant.tags.is_empty() => {
+                    Some(Box::new(control.granted(&grant.tags)))
+                }
+                _ => None,
+            }
+        };
         let granting = self.granting(&resolved, user, permission, true);
         AssetFilter {
-            compiled: Some(self.data.compiled.index.filter(&granting)),
+            rows: Rows::Checked {
+                groups: self.data.compiled.index.filter(&granting),
+                tags,
+            },
             denial: None,
         }
+    }
+}
+
+/// The v3 action that grants an access-group permission on assets, as layer 3 maps it
+/// (`docs/semantics.md`, "Layer 3 v3: permissions and tags"): `CanScan` for `CAN_SCAN`,
+/// `CanView` for any other (a host action asking both is a viewing question). The same
+/// mapping as the asset check's.
+pub(crate) fn asset_action(permission: AccessPermissions) -> PermissionAction {
+    if permission == AccessPermissions::CAN_SCAN {
+        PermissionAction::CanScan
+    } else {
+        PermissionAction::CanView
     }
 }

@@ -9,6 +9,12 @@ use crate::scope::ScopeSet;
 /// Everything a subject holds, for a UI: the scopes after implication, the role's
 /// permissions and the actions that pass layers 1 and 2 (the object check of an action
 /// depends on the resource, so it is not part of this list).
+///
+/// The list is an upper bound for layer 3 of both models alike: an action with an object
+/// check (`asset.view`, `asset.scan`, `issue.*`, `scan.run`, `tag.edit`, `tag.use`, …) is
+/// listed when layers 1 and 2 pass, whether or not an access group or a v3 permission
+/// grants the subject anything; whatever `check` allows on some resource is listed
+/// (`docs/semantics.md`, "Beyond `check`").
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Effective {
     /// The API key's scopes after implication (`None` when the request has no key).
@@ -21,7 +27,8 @@ pub struct Effective {
 
 impl Policy {
     /// What `subject` holds: scopes after implication, role permissions, and every action
-    /// that passes layers 1 and 2.
+    /// that passes layers 1 and 2 (see [`Effective`]: object checks, access groups and v3
+    /// permissions alike, are not part of it).
     ///
     /// # Errors
     ///

@@ -45,6 +45,6 @@ pub(crate) use engine::{Compiled, Policy, PolicyData, PolicyError, Resource};
 pub use partition::{AllowedTarget, Partition, SkippedTarget};
 pub use subject::OwnedSubject;
 pub(crate) use subject::Subject;
-pub use who_can::{Reach, WhoCan};
+pub use who_can::{Reach, Via, WhoCan};
 #[cfg(feature = "serde")]
 pub use wire::{PolicyFileError, Problem, Request, RequestError};

@@ -324,6 +324,117 @@ impl TagIndex {
     }
 }
 
+/// One subject's granted tags for one action, compiled for rows ([`TagIndex::granted`],
+/// for `Policy::asset_filter`): the anchor index is built again over the granted dynamic
+/// tags only, so that a row reaches only their keys and evaluates only their filters.
+/// Decides as [`TagIndex::carried`] with `any` over the same set.
+#[derive(Debug)]
+pub(crate) struct GrantedTags<'a> {
+    control: &'a TagIndex,
+    granted: GroupSet,
+    /// The granted dynamic tags' anchor conditions.
+    dynamic: Option<GroupIndex>,
+    /// The granted dynamic tags with a filter but no anchor, ascending.
+    unanchored: Vec<u32>,
+}
+
+impl TagIndex {
+    /// The tags of `granted` compiled for rows (see [`GrantedTags`]). Costs a pass over
+    /// the granted tags' anchor conditions, not over every tag.
+    pub(crate) fn granted(&self, granted: &GroupSet) -> GrantedTags<'_> {
+        let mut anchors = Vec::new();
+        let mut unanchored = Vec::new();
+        for g in granted.iter() {
+            let position = to_u32(g);
+            let Some(filter) = self.tag_at(position).and_then(TagValue::filter) else {
+                continue;
+            };
+            // The same anchors as `TagIndex::new` files, for the granted tags only.
+            match filter.anchors() {
+                Some(conditions) => {
+                    for c in conditions {
+                        if let Field::Fixed(f) = c.field() {
+                            if let Attribute::Rule(rule_type) = f.attribute() {
+                                for term in c.terms() {
+                                    anchors.push((position, rule_type, term.value()));
+                                }
+                            }
+                        }
+                    }
+                }
+                None => unanchored.push(position),
+            }
+        }
+        let dynamic = (!anchors.is_empty()).then(|| {
+            GroupIndex::from_terms(
+                self.positions.len(),
+                anchors.iter().map(|(g, t, v)| (*g, *t, *v)),
+            )
+        });
+        GrantedTags {
+            control: self,
+            granted: granted.clone(),
+            dynamic,
+            unanchored,
+        }
+    }
+}
+
+impl TagIndex {
+    /// How the asset carries the tag at `position`, if it does: named in its `tag_uuid`
+    /// values first (as [`TagIndex::carried`] prefers at one position), else selected by
+    /// the tag's filter (with the condition that decided). For `Policy::who_can`, which
+    /// asks about the tags the permissions name one by one.
+    pub(crate) fn carried_at(&self, asset: &Asset, position: u32) -> Option<Carried> {
+        let uuid = self.uuid_at(position)?;
+        let named = asset
+            .values(RuleType::TagUuid)
+            .iter()
+            .any(|value| matches!(value, AssetValue::Uuid(u) if *u == uuid));
+        if named {
+            return Some(Carried::Named);
+        }
+        self.tag_at(position)?
+            .filter()?
+            .first_match(asset, |u| self.tag_name(u))
+            .map(Carried::Filter)
+    }
+}
+
+impl GrantedTags<'_> {
+    /// Whether the asset carries a granted tag: its `tag_uuid` values by hash, then the
+    /// granted dynamic tags a key of the asset reaches, then the unanchored ones.
+    /// Allocation-free.
+    pub(crate) fn carries(&self, asset: &Asset) -> bool {
+        let control = self.control;
+        let named = asset.values(RuleType::TagUuid).iter().any(|value| {
+            matches!(value, AssetValue::Uuid(u)
+                if control.position(u).is_some_and(|at| self.granted.contains(at as usize)))
+        });
+        if named {
+            return true;
+        }
+        let verify = |g: u32| {
+            control
+                .tag_at(g)
+                .and_then(TagValue::filter)
+                .is_some_and(|f| f.matches(asset, |u| control.tag_name(u)))
+        };
+        self.dynamic.as_ref().is_some_and(|index| {
+            index
+                .first_verified(asset, &self.granted, u32::MAX, true, verify)
+                .is_some()
+        }) || self.unanchored.iter().any(|g| verify(*g))
+    }
+
+    /// Heap bytes held (the granted set and the anchor index; the tags are the policy's).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.granted.heap_bytes()
+            + self.dynamic.as_ref().map_or(0, GroupIndex::heap_bytes)
+            + self.unanchored.capacity() * core::mem::size_of::<u32>()
+    }
+}
+
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
