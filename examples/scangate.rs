@@ -417,6 +417,26 @@ fn filter_json(plan: &Plan<'_>) -> Option<serde_json::Value> {
     Some(serde_json::Value::Array(conditions.collect()))
 }
 
+/// The tags v3 permissions grant, as JSON: uuid, `Category:Value` when defined, the
+/// permission `check` names, and a dynamic tag's filter as the policy file writes it.
+fn tags_json(plan: &Plan<'_>) -> Option<serde_json::Value> {
+    let Plan::Filter(filter) = plan else {
+        return None;
+    };
+    if filter.tags().is_empty() {
+        return None;
+    }
+    let tags = filter.tags().iter().map(|granted| {
+        serde_json::json!({
+            "uuid": granted.uuid().to_string(),
+            "tag": granted.tag().map(|t| t.to_string()),
+            "permission": granted.grant().map(|g| g.permission.name()),
+            "filter": granted.tag().and_then(|t| t.filter()),
+        })
+    });
+    Some(serde_json::Value::Array(tags.collect()))
+}
+
 /// The `plan` output line; keys keep this order.
 #[derive(Serialize)]
 struct PlanLine {
@@ -425,6 +445,8 @@ struct PlanLine {
     reason: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     filter: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tags: Option<serde_json::Value>,
     sql: String,
     params: Vec<serde_json::Value>,
 }
@@ -440,6 +462,7 @@ fn plan(options: &PlanOptions) -> Result<ExitCode, Failure> {
             _ => None,
         },
         filter: filter_json(&plan),
+        tags: tags_json(&plan),
         sql: clause.sql,
         params: clause.params.iter().map(param_json).collect(),
     };

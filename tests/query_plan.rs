@@ -57,7 +57,8 @@ proptest! {
                             let Some(ObjectGrant::Asset { group, membership, .. }) = decision.object() else {
                                 panic!("{decision:?}");
                             };
-                            let source = filter.explain(asset).unwrap();
+                            let reason = filter.explain(asset).unwrap();
+                            let source = reason.source().unwrap();
                             prop_assert!(std::ptr::eq(source.group, *group));
                             prop_assert_eq!(
                                 Membership::Rule { rule: source.rule, term: source.term },
@@ -220,7 +221,9 @@ fn names_are_normalized_as_the_matcher_does_and_equalities_deduplicated() {
     let row = Asset::new().with("hostname", "Webmail.").unwrap();
     assert!(filter.allows(&row));
     assert_eq!(
-        filter.explain(&row).map(|s| (s.group.name(), s.rule)),
+        filter
+            .explain(&row)
+            .and_then(|r| r.source().map(|s| (s.group.name(), s.rule))),
         Some(("b", 1))
     );
 }
@@ -269,7 +272,7 @@ fn all_none_and_scan_targets() {
         .build()
         .unwrap();
     assert!(
-        matches!(all.plan(&alice, Action::ASSET_VIEW), Plan::All(Some(g)) if g.id() == Some("all"))
+        matches!(all.plan(&alice, Action::ASSET_VIEW), Plan::All(Some(g)) if g.group().and_then(AccessGroup::id) == Some("all"))
     );
     // An action with no asset check: layers 1–2 decide.
     assert!(matches!(

@@ -1,14 +1,21 @@
 //! Building a [`Plan`] from a policy, a subject and an action: the same steps as
 //! [`Policy::asset_filter`] (layers 1–2, then the groups granting the subject the
 //! permission), then every term of those groups' rules that can contain an asset becomes
-//! a condition.
+//! a condition; then the v3 permissions: one covering every asset makes the plan `All`,
+//! else every tag granted to the subject for the action joins the filter, with its filter
+//! compiled to conditions on values.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use super::{Condition, Filter, Plan, Source, Test};
+use super::{
+    Condition, Everything, Filter, GrantedTag, Plan, Quantifier, Source, TagCondition, TagExpr,
+    Test,
+};
 use crate::Action;
-use crate::access::{AccessGroupType, RuleType};
+use crate::access::{AccessGroupType, AccessPermissions, Attribute, RuleType};
 use crate::policy::ObjectCheck;
+use crate::tags::index::Carried;
+use crate::tags::{Field, FilterExpr, FilterOperator, PermissionAction, TagValue};
 use crate::{Denial, Policy, Subject};
 
 impl Policy {
@@ -19,8 +26,15 @@ impl Policy {
     /// (and so as [`Policy::asset_filter`]), and denies with the denial
     /// [`Policy::check`] gives when layers 1–2 or the subject refuse.
     ///
-    /// The plan borrows the policy: its sources name the policy's groups. Building it costs
-    /// a walk over the terms of the groups granting the subject the permission, and a sort.
+    /// With v3 permissions (`docs/semantics.md`, "Layer 3 v3: permissions and tags"), an
+    /// asset is selected when a granting group contains it **or** it carries a tag a
+    /// permission grants the subject the action on (`CanView` for viewing and `issue.*`,
+    /// `CanScan` for scanning); a permission on `AllAssets`/`AllObjects` makes the plan
+    /// [`Plan::All`] ([`Everything::Permission`](crate::plan::Everything::Permission)).
+    ///
+    /// The plan borrows the policy: its sources name the policy's groups, tags, permissions
+    /// and filter conditions. Building it costs a walk over the terms of the groups granting
+    /// the subject the permission and over the filters of the granted tags, and sorts.
     ///
     /// ```
     /// use scangate::plan::Plan;
@@ -63,7 +77,7 @@ impl Policy {
                 continue;
             };
             if group.all_assets() {
-                return Plan::All(Some(group));
+                return Plan::All(Some(Everything::Group(group)));
             }
             // A SCAN_TARGETS group contains an asset through its address and name rules
             // only (`docs/semantics.md`, "Membership and matching"); it is in the granting
@@ -91,14 +105,16 @@ impl Policy {
             }
         }
         let mut conditions = Vec::new();
-        for (first, last, sources) in merge(v4) {
+        for (first, last, mut sources) in merge(v4) {
+            sources.sort_by_key(|s| (s.position, s.rule, s.term));
             conditions.push(Condition {
                 attribute: RuleType::Ipv4,
                 test: Test::Ipv4 { first, last },
                 sources,
             });
         }
-        for (first, last, sources) in merge(v6) {
+        for (first, last, mut sources) in merge(v6) {
+            sources.sort_by_key(|s| (s.position, s.rule, s.term));
             conditions.push(Condition {
                 attribute: RuleType::Ipv6,
                 test: Test::Ipv6 { first, last },
@@ -112,17 +128,172 @@ impl Policy {
                 sources,
             });
         }
-        if conditions.is_empty() {
-            // No granting group can contain any asset: the denial `check` gives an asset
-            // that no group contains.
+        // The v3 permissions (`docs/semantics.md`, "Query plans"): a permission covering
+        // every asset makes the plan `All`; else the granted tags join the filter.
+        let control = &self.data.control;
+        let mut tags = Vec::new();
+        if !control.is_inert() {
+            let action = asset_action(permission);
+            let grants = self.tag_grants(&resolved, user);
+            if let Some(grant) = grants.get(action) {
+                if let Some(p) = grant.all {
+                    let why = self.all_objects_grant(&resolved, user, p, action);
+                    return Plan::All(why.map(Everything::Permission));
+                }
+                let mut categories = None;
+                for position in grant.tags.iter() {
+                    let Ok(at) = u32::try_from(position) else {
+                        continue;
+                    };
+                    let Some(uuid) = control.uuid_at(at) else {
+                        continue;
+                    };
+                    let tag = control.tag_at(at);
+                    let filter = tag.and_then(TagValue::filter).map(|f| {
+                        let categories = categories
+                            .get_or_insert_with(|| Categories::of(control.control.tags()));
+                        compile(f.expr(), &mut 0, categories)
+                    });
+                    tags.push(GrantedTag {
+                        uuid,
+                        position,
+                        tag,
+                        grant: self.tag_position_grant(&resolved, user, at, action, Carried::Named),
+                        filter,
+                    });
+                }
+            }
+        }
+        if conditions.is_empty() && tags.is_empty() {
+            // Neither a granting group can contain an asset nor a tag is granted: the
+            // denial `check` gives an asset that nothing grants.
             return Plan::None(Denial::Asset {
                 user,
                 permission,
                 containing: None,
             });
         }
-        Plan::Filter(Filter { conditions })
+        let control = (!tags.is_empty()).then_some(&control.control);
+        Plan::Filter(Filter {
+            conditions,
+            tags,
+            control,
+        })
     }
+}
+
+/// The v3 action that grants an access-group permission on assets (as `check` maps it).
+fn asset_action(permission: AccessPermissions) -> PermissionAction {
+    if permission == AccessPermissions::CAN_SCAN {
+        PermissionAction::CanScan
+    } else {
+        PermissionAction::CanView
+    }
+}
+
+/// The policy's tags by category name, for `tag.<Category>` conditions.
+struct Categories<'a>(HashMap<&'a str, Vec<&'a TagValue>>);
+
+impl<'a> Categories<'a> {
+    fn of(tags: &'a [TagValue]) -> Categories<'a> {
+        let mut map: HashMap<&'a str, Vec<&'a TagValue>> = HashMap::new();
+        for tag in tags {
+            map.entry(tag.category()).or_default().push(tag);
+        }
+        Categories(map)
+    }
+
+    fn get(&self, category: &str) -> &[&'a TagValue] {
+        self.0.get(category).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// A filter expression as tests on asset values; `next` numbers the conditions depth-first
+/// in the order written (as `TagFilter::conditions` lists them).
+fn compile<'a>(expr: &'a FilterExpr, next: &mut usize, categories: &Categories<'a>) -> TagExpr<'a> {
+    match expr {
+        FilterExpr::And(members) => TagExpr::And(
+            members
+                .iter()
+                .map(|m| compile(m, next, categories))
+                .collect(),
+        ),
+        FilterExpr::Or(members) => TagExpr::Or(
+            members
+                .iter()
+                .map(|m| compile(m, next, categories))
+                .collect(),
+        ),
+        FilterExpr::Condition(condition) => {
+            let position = *next;
+            *next += 1;
+            let quantifier = match condition.operator() {
+                FilterOperator::SetHasonly => Quantifier::Only,
+                op if op.is_negated() => Quantifier::NoneOf,
+                _ => Quantifier::Any,
+            };
+            let (attribute, tests, among) = match condition.field() {
+                Field::Fixed(field) => (
+                    field.attribute(),
+                    tests_of(condition.terms().iter().map(Test::from_term)),
+                    None,
+                ),
+                Field::TagCategory(category) => {
+                    // The asset's `tag_uuid` values that name a tag of the category count;
+                    // a listed value name selects the uuids of the tags so named.
+                    let of_category = categories.get(category);
+                    let uuid = |t: &&TagValue| Test::Equals(t.uuid().to_string().into());
+                    let listed = of_category.iter().filter(|t| {
+                        condition
+                            .tag_values()
+                            .iter()
+                            .any(|name| **name == *t.value())
+                    });
+                    (
+                        Attribute::Rule(RuleType::TagUuid),
+                        tests_of(listed.map(uuid)),
+                        Some(tests_of(of_category.iter().map(uuid))),
+                    )
+                }
+            };
+            TagExpr::Condition(TagCondition {
+                condition,
+                position,
+                attribute,
+                quantifier,
+                tests,
+                among,
+            })
+        }
+    }
+}
+
+/// Tests in a condition's order: IPv4 and IPv6 intervals merged, then strings sorted, each
+/// once.
+fn tests_of(tests: impl Iterator<Item = Test>) -> Vec<Test> {
+    let mut v4 = Vec::new();
+    let mut v6 = Vec::new();
+    let mut strings = Vec::new();
+    for test in tests {
+        match test {
+            Test::Ipv4 { first, last } => v4.push((first, last, ())),
+            Test::Ipv6 { first, last } => v6.push((first, last, ())),
+            other => strings.push(other),
+        }
+    }
+    strings.sort();
+    strings.dedup();
+    let mut out: Vec<Test> = merge(v4)
+        .into_iter()
+        .map(|(first, last, _)| Test::Ipv4 { first, last })
+        .collect();
+    out.extend(
+        merge(v6)
+            .into_iter()
+            .map(|(first, last, _)| Test::Ipv6 { first, last }),
+    );
+    out.extend(strings);
+    out
 }
 
 fn is_address(attribute: RuleType) -> bool {
@@ -133,14 +304,14 @@ fn is_address(attribute: RuleType) -> bool {
 }
 
 /// Inclusive intervals merged into disjoint, sorted, non-adjacent ones (adjacent intervals
-/// are one: no address lies between them), each with the sources of the terms it covers
-/// in policy order.
-fn merge<'a, T>(mut intervals: Vec<(T, T, Source<'a>)>) -> Vec<(T, T, Vec<Source<'a>>)>
+/// are one: no address lies between them), each with the payloads (sources) of the terms it
+/// covers, in interval order.
+fn merge<T, S>(mut intervals: Vec<(T, T, S)>) -> Vec<(T, T, Vec<S>)>
 where
     T: Copy + Ord + Successor,
 {
     intervals.sort_by_key(|&(first, last, _)| (first, last));
-    let mut merged: Vec<(T, T, Vec<Source<'a>>)> = Vec::new();
+    let mut merged: Vec<(T, T, Vec<S>)> = Vec::new();
     for (first, last, source) in intervals {
         match merged.last_mut() {
             Some((_, end, sources)) if end.successor().is_none_or(|next| first <= next) => {
@@ -151,9 +322,6 @@ where
             }
             _ => merged.push((first, last, vec![source])),
         }
-    }
-    for (_, _, sources) in &mut merged {
-        sources.sort_by_key(|s| (s.position, s.rule, s.term));
     }
     merged
 }

@@ -1,18 +1,23 @@
 //! Query plans: which assets a subject may view or scan, as one expression a database can
-//! evaluate (issue 12; `docs/semantics.md`, "Query plans").
+//! evaluate (issues 12 and 13; `docs/semantics.md`, "Query plans").
 //!
 //! [`Policy::plan`](crate::Policy::plan) answers for every asset at once: [`Plan::All`]
-//! (a group holding every asset grants the permission, or the action checks no asset),
-//! [`Plan::None`] (with the [`Denial`] that [`Policy::check`](crate::Policy::check) gives), or
-//! [`Plan::Filter`]: an OR of [`Condition`]s on single asset values, built from the groups
-//! granting the subject the permission only. A condition is one attribute and one
-//! [`Test`]: an IP interval (the terms of every granting group merged into disjoint sorted
-//! intervals), or a comparison with a normalized string (names lowercased and without
-//! their trailing dot, exactly as the matcher normalizes them; MACs, Qualys ids and UUIDs
-//! in their canonical text). Each condition keeps the [`Source`]s it came from: group,
-//! rule and term.
+//! (a group holding every asset grants the permission, or a v3 permission covers every
+//! asset, or the action checks no asset), [`Plan::None`] (with the [`Denial`] that
+//! [`Policy::check`](crate::Policy::check) gives), or [`Plan::Filter`]: an OR of
+//! [`Condition`]s on single asset values, built from the groups granting the subject the
+//! permission only, and of [`GrantedTag`]s, the tags v3 permissions grant the subject the
+//! action on. A condition is one attribute and one [`Test`]: an IP interval (the terms of
+//! every granting group merged into disjoint sorted intervals), or a comparison with a
+//! normalized string (names lowercased and without their trailing dot, exactly as the
+//! matcher normalizes them; MACs, Qualys ids and UUIDs in their canonical text). Each
+//! condition keeps the [`Source`]s it came from: group, rule and term. A granted tag is its
+//! uuid (assets naming it in `tag_uuid`) and, for a dynamic tag, its filter as a
+//! [`TagExpr`] of [`TagCondition`]s on asset values with the same tests; each keeps the
+//! grant `check` names. [`Filter::explain`] gives the [`Reason`] `check` gives.
 //!
 //! - `build.rs`: the plan from a policy, a subject and an action;
+//! - `tags.rs`: the v3 part: granted tags and their filters as conditions on values;
 //! - `sql.rs`: the SQL renderers (PostgreSQL and SQLite): a `WHERE` fragment and its bind
 //!   values, never a term in the SQL text;
 //! - `schema.rs`: the default schema, its host-supplied names, and the rows to store for an
@@ -43,12 +48,16 @@
 mod build;
 mod schema;
 mod sql;
+mod tags;
 
 pub use schema::{AssetRow, RowError, Schema};
 pub use sql::{Dialect, SqlValue, WhereClause};
+pub use tags::{GrantedTag, Quantifier, TagCondition, TagExpr};
 
 use crate::Denial;
 use crate::access::{AssetValue, RuleType, Term, TermValue, contains_pattern};
+use crate::policy::{GrantedObject, PermissionGrant, TagCarried};
+use crate::tags::AccessControl;
 use crate::{AccessGroup, Asset};
 
 /// The answer to "which assets may this subject view (or scan)?" for every asset at once.
@@ -56,15 +65,66 @@ use crate::{AccessGroup, Asset};
 #[non_exhaustive]
 pub enum Plan<'a> {
     /// Every asset: a group containing every asset (`all_assets`) grants the permission
-    /// (the first such group in policy order), or the action has no asset check (`None`:
-    /// layers 1–2 allowed it).
-    All(Option<&'a AccessGroup>),
+    /// (the first such group in policy order), else a v3 permission covering every asset
+    /// grants the action; or the action has no asset check (`None`: layers 1–2 allowed it).
+    All(Option<Everything<'a>>),
     /// No asset, and why: the denial [`Policy::check`](crate::Policy::check) gives for
-    /// layers 1–2 or the subject, or [`Denial::Asset`] (with no containing group) when no
-    /// group granting the permission can contain an asset.
+    /// layers 1–2 or the subject, or [`Denial::Asset`] (with no containing group) when
+    /// neither a group granting the permission can contain an asset nor a permission
+    /// grants the action on a tag.
     None(Denial<'a>),
-    /// The assets having at least one value that passes one of the conditions.
+    /// The assets having at least one value that passes one of the conditions, or carrying
+    /// one of the granted tags.
     Filter(Filter<'a>),
+}
+
+/// Why a plan selects every asset.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Everything<'a> {
+    /// An access group containing every asset grants the permission (the first in policy
+    /// order).
+    Group(&'a AccessGroup),
+    /// No such group does, and a v3 permission on `AllAssets`/`AllObjects` grants the
+    /// action: the grant [`Policy::check`](crate::Policy::check) names for an asset no
+    /// granting group contains (the first such permission in policy order).
+    Permission(PermissionGrant<'a>),
+}
+
+impl<'a> Everything<'a> {
+    /// The group, when a group is the reason.
+    #[must_use]
+    pub fn group(&self) -> Option<&'a AccessGroup> {
+        match self {
+            Everything::Group(group) => Some(group),
+            Everything::Permission(_) => None,
+        }
+    }
+}
+
+/// Why a filter selects an asset ([`Filter::explain`]): what
+/// [`Policy::check`](crate::Policy::check) names for it.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Reason<'a> {
+    /// A term of a granting access group's rule contains the asset: the first in policy
+    /// order.
+    Term(Source<'a>),
+    /// No granting group contains the asset, and it carries a granted tag: the tag with the
+    /// lowest position, the permission, its subject, and how the asset carries the tag (it
+    /// names it, or the filter's deciding condition).
+    Permission(PermissionGrant<'a>),
+}
+
+impl<'a> Reason<'a> {
+    /// The access group's term, when a term is the reason.
+    #[must_use]
+    pub fn source(&self) -> Option<&Source<'a>> {
+        match self {
+            Reason::Term(source) => Some(source),
+            Reason::Permission(_) => None,
+        }
+    }
 }
 
 impl Plan<'_> {
@@ -90,37 +150,66 @@ impl Plan<'_> {
     }
 }
 
-/// An OR of [`Condition`]s: an asset passes when one of its values passes one condition.
-/// Never empty (a plan that can select nothing is [`Plan::None`]).
+/// An OR of [`Condition`]s and [`GrantedTag`]s: an asset passes when one of its values
+/// passes one of the conditions (the access groups' terms), or it carries one of the tags
+/// a v3 permission grants. Never empty (a plan that can select nothing is [`Plan::None`]).
 ///
 /// Conditions come in a fixed order: the IPv4 intervals (sorted, disjoint and not adjacent),
 /// the IPv6 intervals (likewise), then the string conditions sorted by attribute, test kind
-/// and value, each (attribute, test) once.
-#[derive(Clone, Debug, PartialEq)]
+/// and value, each (attribute, test) once. Tags come by position.
+#[derive(Clone, PartialEq)]
 pub struct Filter<'a> {
     pub(crate) conditions: Vec<Condition<'a>>,
+    pub(crate) tags: Vec<GrantedTag<'a>>,
+    /// The policy's tags and permissions, for the names `tag.<Category>` conditions compare
+    /// (explanations); `None` when no tag is granted.
+    pub(crate) control: Option<&'a AccessControl>,
+}
+
+impl core::fmt::Debug for Filter<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Filter")
+            .field("conditions", &self.conditions)
+            .field("tags", &self.tags)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> Filter<'a> {
-    /// The conditions, in the order described above.
+    /// The access groups' conditions, in the order described above.
     #[must_use]
     pub fn conditions(&self) -> &[Condition<'a>] {
         &self.conditions
     }
 
-    /// Whether one of `asset`'s values passes one of the conditions.
+    /// The tags v3 permissions grant the subject the action on, by position (empty when the
+    /// policy has no permission granting it).
+    #[must_use]
+    pub fn tags(&self) -> &[GrantedTag<'a>] {
+        &self.tags
+    }
+
+    /// Whether one of `asset`'s values passes one of the conditions, or it carries one of
+    /// the granted tags.
     #[must_use]
     pub fn allows(&self, asset: &Asset) -> bool {
         self.conditions.iter().any(|c| c.passes(asset))
+            || self.tags.iter().any(|t| t.carried_by(asset))
     }
 
-    /// Why the plan lists `asset`: the source, among the conditions the asset passes, that
-    /// comes first in policy order (lowest group position, then rule, then term) and whose
-    /// own term matches one of the asset's values. That is the group, rule and term
-    /// [`Policy::check`](crate::Policy::check) names for the asset.
+    /// Why the plan lists `asset`, as [`Policy::check`](crate::Policy::check) says it:
+    ///
+    /// - [`Reason::Term`]: the source, among the conditions the asset passes, that comes
+    ///   first in policy order (lowest group position, then rule, then term) and whose own
+    ///   term matches one of the asset's values: the group, rule and term `check` names;
+    /// - else [`Reason::Permission`]: the granted tag with the lowest position that the
+    ///   asset carries (naming it wins over its filter), with the permission and subject
+    ///   of [`GrantedTag::grant`] and, when the filter decides, the condition the tag's
+    ///   filter names ([`TagFilter::first_match`](crate::tags::TagFilter::first_match)).
     #[must_use]
-    pub fn explain(&self, asset: &Asset) -> Option<&Source<'a>> {
-        self.conditions
+    pub fn explain(&self, asset: &Asset) -> Option<Reason<'a>> {
+        let term = self
+            .conditions
             .iter()
             .filter(|c| c.passes(asset))
             .flat_map(|c| c.sources.iter())
@@ -128,7 +217,33 @@ impl<'a> Filter<'a> {
                 s.term()
                     .is_some_and(|term| asset.values(s.attribute).iter().any(|v| term.matches(v)))
             })
-            .min_by_key(|s| (s.position, s.rule, s.term))
+            .min_by_key(|s| (s.position, s.rule, s.term));
+        if let Some(source) = term {
+            return Some(Reason::Term(*source));
+        }
+        let granted = self.tags.iter().find(|t| t.carried_by(asset))?;
+        let mut grant = granted.grant.clone()?;
+        if !granted.named_by(asset) {
+            // The filter selects it: the deciding condition, found by the tag's own filter
+            // (the matcher `check` uses).
+            let filter = granted.tag.and_then(|t| t.filter());
+            let found = filter.and_then(|f| {
+                let control = self.control;
+                let m = f.first_match(asset, |u| control.and_then(|c| c.tag_name(u)))?;
+                let condition = f.conditions().get(m.condition).copied()?;
+                Some(TagCarried::Filter {
+                    position: m.condition,
+                    condition,
+                    value: m.value,
+                })
+            });
+            if let (Some(carried), GrantedObject::Tag { carried: slot, .. }) =
+                (found, &mut grant.object)
+            {
+                *slot = carried;
+            }
+        }
+        Some(Reason::Permission(grant))
     }
 }
 

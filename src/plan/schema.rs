@@ -5,7 +5,7 @@
 //! ```sql
 //! assets       (id <host type> PRIMARY KEY, …the host's own columns)
 //! asset_values (asset_id  <host type> NOT NULL REFERENCES assets (id),
-//!               attribute text NOT NULL,   -- the rule type name: ipv4, fqdn, tag_uuid, …
+//!               attribute text NOT NULL,   -- the attribute: ipv4, fqdn, tag_uuid, sources, …
 //!               value     text NOT NULL,   -- the normalized value (canonical_text)
 //!               ip        inet | BLOB)     -- ipv4/ipv6 rows only, NULL otherwise
 //! index (attribute, ip), index (attribute, value), index (asset_id)
@@ -16,7 +16,7 @@ use std::net::IpAddr;
 use super::canonical_text;
 use super::sql::{Dialect, SqlValue};
 use crate::Asset;
-use crate::access::{AssetValue, RuleType};
+use crate::access::{AssetValue, Attribute};
 
 /// Table and column names of the default schema, as the host names them. Every name is
 /// quoted when rendered (`"` doubled); a name with `.` is quoted part by part, so
@@ -195,7 +195,8 @@ impl Schema {
     }
 
     /// The rows of the values table for `asset` (one per value, in attribute then insertion
-    /// order), with addresses in the form `dialect` compares: big-endian `BLOB`s in SQLite,
+    /// order: the rule types, then the attributes only tag filters read, such as `sources`
+    /// and `installed_software`), with addresses in the form `dialect` compares: big-endian `BLOB`s in SQLite,
     /// `inet` in PostgreSQL.
     ///
     /// # Errors
@@ -215,7 +216,7 @@ impl Schema {
     /// ```
     pub fn rows(asset: &Asset, dialect: Dialect) -> Result<Vec<AssetRow>, RowError> {
         let mut rows = Vec::new();
-        for (attribute, values) in asset.iter() {
+        for (attribute, values) in asset.attributes() {
             for value in values {
                 let ip = match value {
                     AssetValue::Ipv4(a) => Some(ip_value(dialect, IpAddr::V4(*a))),
@@ -249,7 +250,8 @@ pub(crate) fn ip_value(dialect: Dialect, ip: IpAddr) -> SqlValue {
 /// One row of the values table for an asset (the asset id is the host's).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AssetRow {
-    /// The attribute (rule type) name: `ipv4`, `fqdn`, `tag_uuid`, …
+    /// The attribute's name: a rule type's (`ipv4`, `fqdn`, `tag_uuid`, …) or an
+    /// [`ExtraAttribute`](crate::access::ExtraAttribute)'s (`sources`, …).
     pub attribute: &'static str,
     /// The normalized value ([`canonical_text`]).
     pub value: String,
@@ -265,6 +267,6 @@ pub enum RowError {
     #[error("asset attribute `{attribute}` has a value holding U+0000, which cannot be stored")]
     Nul {
         /// The attribute.
-        attribute: RuleType,
+        attribute: Attribute,
     },
 }

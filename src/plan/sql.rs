@@ -1,17 +1,16 @@
 //! The SQL renderers: a plan as a `WHERE` fragment over the default schema
 //! ([`Schema`]) and its bind values, for PostgreSQL and SQLite. Text only, no I/O.
 //!
-//! No term is ever written into the SQL text: every attribute name, address and string is
-//! a bind value; `starts`, `ends` and `match` become `LIKE … ESCAPE` with `%`, `_` and the
-//! escape character `\` of the term escaped. Identifiers come from the host's [`Schema`]
-//! and are quoted.
+//! No term is ever written into the SQL text: every attribute name, address, string and tag
+//! uuid is a bind value; `starts`, `ends` and `match` become `LIKE … ESCAPE` with `%`, `_`
+//! and the escape character `\` of the term escaped. Identifiers come from the host's
+//! [`Schema`] and are quoted.
 
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::schema::{Schema, ip_value};
-use super::{Condition, Plan, Test};
-use crate::access::RuleType;
+use super::{Condition, GrantedTag, Plan, Quantifier, TagCondition, TagExpr, Test};
 
 /// The SQL dialect to render for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -100,10 +99,28 @@ impl Writer<'_> {
         self.bind(SqlValue::Text(text.to_owned()));
     }
 
-    fn attribute_is(&mut self, attribute: RuleType) {
+    fn attribute_is(&mut self, attribute: &str) {
         self.sql.push_str(&self.schema.attribute_column());
         self.sql.push_str(" = ");
-        self.text(attribute.as_str());
+        self.text(attribute);
+    }
+
+    /// `"value" = ?` for one text, `"value" IN (?, …)` for several.
+    fn value_in<S: AsRef<str>>(&mut self, values: &[S]) {
+        self.sql.push_str(&self.schema.value_column());
+        if let [only] = values {
+            self.sql.push_str(" = ");
+            self.text(only.as_ref());
+        } else {
+            self.sql.push_str(" IN (");
+            for (i, v) in values.iter().enumerate() {
+                if i > 0 {
+                    self.sql.push_str(", ");
+                }
+                self.text(v.as_ref());
+            }
+            self.sql.push(')');
+        }
     }
 
     fn like(&mut self, pattern: String) {
@@ -124,7 +141,17 @@ impl Plan<'_> {
     /// equalities of one attribute, `"value" LIKE ? ESCAPE '\'` for `starts`, `ends` and
     /// `match`). See `docs/guide.md`, "List endpoints in your database".
     ///
-    /// A string condition holding U+0000 is left out: no stored value holds one
+    /// Granted tags ([`Filter::tags`](super::Filter::tags)) add one more test to that
+    /// subquery, `("attribute" = 'tag_uuid' AND "value" IN (<their uuids>))`, and each
+    /// dynamic tag's filter is one more disjunct beside the subquery, `(<subquery> OR
+    /// <filter> OR …)`: its `and`/`or` as written, each condition an `EXISTS (SELECT 1 FROM
+    /// "asset_values" WHERE "asset_id" = "assets"."id" AND "attribute" = ? AND (<tests>))`;
+    /// a negated condition (`neq`, `nmatch`, `set-hasnot`) is `EXISTS` of a value of the
+    /// attribute `AND NOT EXISTS` of one passing the tests, `set-hasonly` `EXISTS … AND NOT
+    /// EXISTS` of one passing none (fail closed: no value, no match). Long `AND`/`OR` lists
+    /// are nested 16 to a level, so that SQLite's expression depth limit is not reached.
+    ///
+    /// A string test holding U+0000 is left out: no stored value holds one
     /// ([`Schema::rows`] refuses them, as PostgreSQL `text` cannot hold them).
     ///
     /// ```
@@ -163,87 +190,290 @@ impl Plan<'_> {
             sql: String::new(),
             params: Vec::new(),
         };
-        let _ = write!(
-            w.sql,
-            "{} IN (SELECT {} FROM {} WHERE ",
-            schema.qualified_id(),
-            schema.asset_id_column(),
-            schema.values_table()
-        );
-        let mut written = 0usize;
         let conditions: Vec<&Condition<'_>> = filter
             .conditions
             .iter()
             .filter(|c| storable(&c.test))
             .collect();
-        let mut rest = conditions.as_slice();
-        while let Some((first, tail)) = rest.split_first() {
-            if written > 0 {
-                w.sql.push_str(" OR ");
-            }
-            written += 1;
-            w.sql.push('(');
-            w.attribute_is(first.attribute);
-            w.sql.push_str(" AND ");
-            rest = tail;
-            match &first.test {
-                Test::Ipv4 { first: a, last: b } => {
-                    between(
-                        &mut w,
-                        IpAddr::V4(Ipv4Addr::from(*a)),
-                        IpAddr::V4(Ipv4Addr::from(*b)),
-                    );
-                }
-                Test::Ipv6 { first: a, last: b } => {
-                    between(
-                        &mut w,
-                        IpAddr::V6(Ipv6Addr::from(*a)),
-                        IpAddr::V6(Ipv6Addr::from(*b)),
-                    );
-                }
-                Test::Equals(value) => {
-                    // The equalities of one attribute are consecutive (conditions are
-                    // sorted by attribute, then test kind): one `IN` list.
-                    let mut values = vec![value];
-                    while let Some((next, tail)) = rest.split_first() {
-                        match &next.test {
-                            Test::Equals(v) if next.attribute == first.attribute => {
-                                values.push(v);
-                                rest = tail;
-                            }
-                            _ => break,
-                        }
-                    }
-                    w.sql.push_str(&schema.value_column());
-                    if let [only] = values.as_slice() {
-                        w.sql.push_str(" = ");
-                        w.text(only);
-                    } else {
-                        w.sql.push_str(" IN (");
-                        for (i, v) in values.into_iter().enumerate() {
-                            if i > 0 {
-                                w.sql.push_str(", ");
-                            }
-                            w.text(v);
-                        }
-                        w.sql.push(')');
-                    }
-                }
-                Test::Starts(prefix) => w.like(format!("{}%", escape_like(prefix))),
-                Test::Ends(suffix) => w.like(format!("%{}", escape_like(suffix))),
-                Test::Match(pattern) => w.like(match_pattern(pattern)),
-            }
-            w.sql.push(')');
+        let mut parts: Vec<Part<'_, '_>> = Vec::new();
+        if !conditions.is_empty() || !filter.tags.is_empty() {
+            parts.push(Part::Values(&conditions, &filter.tags));
         }
-        if written == 0 {
-            return constant(false);
+        parts.extend(
+            filter
+                .tags
+                .iter()
+                .filter_map(|t| t.filter.as_ref())
+                .map(Part::Tag),
+        );
+        match parts.as_slice() {
+            [] => return constant(false),
+            [only] => only.render(&mut w),
+            _ => {
+                w.sql.push('(');
+                join(&mut w, &parts, " OR ", &mut |w, part| part.render(w));
+                w.sql.push(')');
+            }
         }
-        w.sql.push(')');
         WhereClause {
             sql: w.sql,
             params: w.params,
         }
     }
+}
+
+/// One disjunct of a filter's SQL: the values subquery (the access groups' conditions and
+/// the granted tags' uuids), or one granted tag's filter.
+enum Part<'p, 'a> {
+    Values(&'p [&'p Condition<'a>], &'p [GrantedTag<'a>]),
+    Tag(&'p TagExpr<'a>),
+}
+
+impl Part<'_, '_> {
+    fn render(&self, w: &mut Writer<'_>) {
+        match self {
+            Part::Values(conditions, tags) => values_subquery(w, conditions, tags),
+            Part::Tag(expr) => tag_expr(w, expr),
+        }
+    }
+}
+
+/// `"assets"."id" IN (SELECT "asset_id" FROM "asset_values" WHERE …)`: one parenthesized
+/// test per condition (equalities of one attribute in one `IN` list), then the granted
+/// tags' uuids as one `tag_uuid` test; nested as [`join`] does past [`FAN_OUT`] tests.
+fn values_subquery(w: &mut Writer<'_>, conditions: &[&Condition<'_>], tags: &[GrantedTag<'_>]) {
+    /// One parenthesized test of the subquery: an attribute and its test.
+    enum Piece<'p> {
+        Equals(&'static str, Vec<&'p str>),
+        One(&'static str, &'p Test),
+    }
+    let mut pieces: Vec<Piece<'_>> = Vec::new();
+    for condition in conditions {
+        let attribute = condition.attribute.as_str();
+        match (&condition.test, pieces.last_mut()) {
+            // The equalities of one attribute are consecutive (conditions are sorted by
+            // attribute, then test kind): one `IN` list.
+            (Test::Equals(v), Some(Piece::Equals(a, values))) if *a == attribute => values.push(v),
+            (Test::Equals(v), _) => pieces.push(Piece::Equals(attribute, vec![v])),
+            (test, _) => pieces.push(Piece::One(attribute, test)),
+        }
+    }
+    let uuids: Vec<String> = tags.iter().map(|t| t.uuid.to_string()).collect();
+    if !uuids.is_empty() {
+        pieces.push(Piece::Equals(
+            crate::access::RuleType::TagUuid.as_str(),
+            uuids.iter().map(String::as_str).collect(),
+        ));
+    }
+    let schema = w.schema;
+    let _ = write!(
+        w.sql,
+        "{} IN (SELECT {} FROM {} WHERE ",
+        schema.qualified_id(),
+        schema.asset_id_column(),
+        schema.values_table()
+    );
+    join(w, &pieces, " OR ", &mut |w, piece| {
+        w.sql.push('(');
+        match piece {
+            Piece::Equals(attribute, values) => {
+                w.attribute_is(attribute);
+                w.sql.push_str(" AND ");
+                w.value_in(values);
+            }
+            Piece::One(attribute, test) => {
+                w.attribute_is(attribute);
+                w.sql.push_str(" AND ");
+                single_test(w, test, false);
+            }
+        }
+        w.sql.push(')');
+    });
+    w.sql.push(')');
+}
+
+/// One test on the row's address or value (not an equality list): `BETWEEN`/`=` on the
+/// address, `LIKE` on the value. With `guard`, an address test is `FALSE` rather than
+/// `NULL` on a row without an address, so that `NOT` of it holds there.
+fn single_test(w: &mut Writer<'_>, test: &Test, guard: bool) {
+    let ip = |w: &mut Writer<'_>, first: IpAddr, last: IpAddr| {
+        if guard {
+            let _ = write!(w.sql, "({} IS NOT NULL AND ", w.schema.ip_column());
+            between(w, first, last);
+            w.sql.push(')');
+        } else {
+            between(w, first, last);
+        }
+    };
+    match test {
+        Test::Ipv4 { first, last } => ip(
+            w,
+            IpAddr::V4(Ipv4Addr::from(*first)),
+            IpAddr::V4(Ipv4Addr::from(*last)),
+        ),
+        Test::Ipv6 { first, last } => ip(
+            w,
+            IpAddr::V6(Ipv6Addr::from(*first)),
+            IpAddr::V6(Ipv6Addr::from(*last)),
+        ),
+        Test::Equals(value) => w.value_in(&[value]),
+        Test::Starts(prefix) => w.like(format!("{}%", escape_like(prefix))),
+        Test::Ends(suffix) => w.like(format!("%{}", escape_like(suffix))),
+        Test::Match(pattern) => w.like(match_pattern(pattern)),
+    }
+}
+
+/// How many members one parenthesized `AND`/`OR` list holds before it is split into nested
+/// lists: SQLite limits an expression's depth (1,000 by default), and `a OR b OR c …` is as
+/// deep as it is long; nested lists of at most this many keep it logarithmic.
+const FAN_OUT: usize = 16;
+
+/// `items` rendered and joined by `separator` (` AND `, ` OR `), as nested parenthesized
+/// lists of at most [`FAN_OUT`] members.
+fn join<T>(
+    w: &mut Writer<'_>,
+    items: &[T],
+    separator: &str,
+    render: &mut dyn FnMut(&mut Writer<'_>, &T),
+) {
+    if items.len() <= FAN_OUT {
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                w.sql.push_str(separator);
+            }
+            render(w, item);
+        }
+        return;
+    }
+    let size = items.len().div_ceil(FAN_OUT);
+    for (i, chunk) in items.chunks(size).enumerate() {
+        if i > 0 {
+            w.sql.push_str(separator);
+        }
+        w.sql.push('(');
+        join(w, chunk, separator, render);
+        w.sql.push(')');
+    }
+}
+
+/// A granted tag's filter: `and`/`or` as written, each condition an `EXISTS` test.
+fn tag_expr(w: &mut Writer<'_>, expr: &TagExpr<'_>) {
+    let (members, separator) = match expr {
+        TagExpr::Condition(c) => return tag_condition(w, c),
+        TagExpr::And(members) => (members, " AND "),
+        TagExpr::Or(members) => (members, " OR "),
+    };
+    match members.as_slice() {
+        [] => w.sql.push_str(if separator == " AND " {
+            "1 = 1"
+        } else {
+            "1 = 0"
+        }),
+        [only] => tag_expr(w, only),
+        _ => {
+            w.sql.push('(');
+            join(w, members, separator, &mut |w, m| tag_expr(w, m));
+            w.sql.push(')');
+        }
+    }
+}
+
+/// One filter condition (`docs/semantics.md`, "Query plans"):
+///
+/// - `Any`: `EXISTS` a value of the attribute passing a test;
+/// - `NoneOf`: `EXISTS` a value that counts `AND NOT EXISTS` one passing a test;
+/// - `Only`: `EXISTS` a value that counts `AND NOT EXISTS` one that counts and passes no
+///   test.
+///
+/// Tests holding U+0000 are left out (no stored value holds one); a condition then left
+/// without a test, or a `tag.<Category>` condition whose category has no tag, is the
+/// constant it is for every stored asset.
+fn tag_condition(w: &mut Writer<'_>, c: &TagCondition<'_>) {
+    let tests: Vec<&Test> = c.tests.iter().filter(|t| storable(t)).collect();
+    let among: Option<Vec<&Test>> = c
+        .among
+        .as_ref()
+        .map(|a| a.iter().filter(|t| storable(t)).collect());
+    if among.as_ref().is_some_and(Vec::is_empty) {
+        // No value counts: the asset never has one.
+        w.sql.push_str("1 = 0");
+        return;
+    }
+    let among = among.as_deref();
+    let attribute = c.attribute.as_str();
+    match c.quantifier {
+        Quantifier::Any if tests.is_empty() => w.sql.push_str("1 = 0"),
+        // Every test is among the values that count: no need to restrict to them.
+        Quantifier::Any => exists(w, attribute, None, Some((&tests, false))),
+        Quantifier::NoneOf => {
+            w.sql.push('(');
+            exists(w, attribute, among, None);
+            if !tests.is_empty() {
+                w.sql.push_str(" AND NOT ");
+                exists(w, attribute, None, Some((&tests, false)));
+            }
+            w.sql.push(')');
+        }
+        Quantifier::Only if tests.is_empty() => w.sql.push_str("1 = 0"),
+        Quantifier::Only => {
+            w.sql.push('(');
+            exists(w, attribute, among, None);
+            w.sql.push_str(" AND NOT ");
+            exists(w, attribute, among, Some((&tests, true)));
+            w.sql.push(')');
+        }
+    }
+}
+
+/// `EXISTS (SELECT 1 FROM "asset_values" WHERE "asset_id" = "assets"."id" AND "attribute"
+/// = ? [AND <among>] [AND [NOT] (<tests>)])`.
+fn exists(
+    w: &mut Writer<'_>,
+    attribute: &str,
+    among: Option<&[&Test]>,
+    tests: Option<(&[&Test], bool)>,
+) {
+    let schema = w.schema;
+    let _ = write!(
+        w.sql,
+        "EXISTS (SELECT 1 FROM {} WHERE {} = {} AND ",
+        schema.values_table(),
+        schema.asset_id_column(),
+        schema.qualified_id()
+    );
+    w.attribute_is(attribute);
+    if let Some(among) = among {
+        w.sql.push_str(" AND ");
+        any_test(w, among, false);
+    }
+    if let Some((tests, negated)) = tests {
+        w.sql.push_str(if negated { " AND NOT " } else { " AND " });
+        any_test(w, tests, negated);
+    }
+    w.sql.push(')');
+}
+
+/// `(<test> OR …)` over the row, equalities in one `IN` list (tests are sorted: they are
+/// consecutive); `guard` as for [`single_test`].
+fn any_test(w: &mut Writer<'_>, tests: &[&Test], guard: bool) {
+    enum Piece<'t> {
+        In(Vec<&'t str>),
+        One(&'t Test),
+    }
+    let mut pieces: Vec<Piece<'_>> = Vec::new();
+    for test in tests {
+        match (test, pieces.last_mut()) {
+            (Test::Equals(v), Some(Piece::In(values))) => values.push(v),
+            (Test::Equals(v), _) => pieces.push(Piece::In(vec![v])),
+            (test, _) => pieces.push(Piece::One(test)),
+        }
+    }
+    w.sql.push('(');
+    join(w, &pieces, " OR ", &mut |w, piece| match piece {
+        Piece::In(values) => w.value_in(values),
+        Piece::One(test) => single_test(w, test, guard),
+    });
+    w.sql.push(')');
 }
 
 fn constant(value: bool) -> WhereClause {

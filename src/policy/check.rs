@@ -786,7 +786,7 @@ impl Policy {
     }
 
     /// The grant of permission `p`, which covers every object for `action`.
-    fn all_objects_grant<'a>(
+    pub(crate) fn all_objects_grant<'a>(
         &'a self,
         resolved: &Resolved<'a>,
         user: &str,
@@ -809,7 +809,7 @@ impl Policy {
 
     /// The grant through the tag at `position`: the first permission naming it that grants
     /// `action` to the subject.
-    fn tag_position_grant<'a>(
+    pub(crate) fn tag_position_grant<'a>(
         &'a self,
         resolved: &Resolved<'a>,
         user: &str,
