@@ -12,7 +12,7 @@ use super::{
     Test,
 };
 use crate::Action;
-use crate::access::{AccessGroupType, AccessPermissions, Attribute, RuleType};
+use crate::access::{AccessGroupType, Attribute, RuleType};
 use crate::policy::ObjectCheck;
 use crate::tags::index::Carried;
 use crate::tags::{Field, FilterExpr, FilterOperator, PermissionAction, TagValue};
@@ -133,7 +133,7 @@ impl Policy {
         let control = &self.data.control;
         let mut tags = Vec::new();
         if !control.is_inert() {
-            let action = asset_action(permission);
+            let action = PermissionAction::on_assets(permission);
             let grants = self.tag_grants(&resolved, user);
             if let Some(grant) = grants.get(action) {
                 if let Some(p) = grant.all {
@@ -179,15 +179,6 @@ impl Policy {
             tags,
             control,
         })
-    }
-}
-
-/// The v3 action that grants an access-group permission on assets (as `check` maps it).
-fn asset_action(permission: AccessPermissions) -> PermissionAction {
-    if permission == AccessPermissions::CAN_SCAN {
-        PermissionAction::CanScan
-    } else {
-        PermissionAction::CanView
     }
 }
 

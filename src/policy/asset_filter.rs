@@ -3,7 +3,7 @@
 use super::check::Resolved;
 use super::decision::Denial;
 use super::{Policy, Subject};
-use crate::access::{AccessPermissions, Asset};
+use crate::access::Asset;
 use crate::policy::action::{Action, ObjectCheck};
 use crate::tags::PermissionAction;
 use crate::tags::index::GrantedTags;
@@ -137,7 +137,7 @@ impl Policy {
             None
         } else {
             let grants = self.tag_grants(&resolved, user);
-            match grants.get(asset_action(permission)) {
+            match grants.get(PermissionAction::on_assets(permission)) {
                 Some(grant) if grant.all.is_some() => {
                     return AssetFilter {
                         rows: Rows::All,
@@ -158,17 +158,5 @@ impl Policy {
             },
             denial: None,
         }
-    }
-}
-
-/// The v3 action that grants an access-group permission on assets, as layer 3 maps it
-/// (`docs/semantics.md`, "Layer 3 v3: permissions and tags"): `CanScan` for `CAN_SCAN`,
-/// `CanView` for any other (a host action asking both is a viewing question). The same
-/// mapping as the asset check's.
-pub(crate) fn asset_action(permission: AccessPermissions) -> PermissionAction {
-    if permission == AccessPermissions::CAN_SCAN {
-        PermissionAction::CanScan
-    } else {
-        PermissionAction::CanView
     }
 }

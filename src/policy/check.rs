@@ -705,15 +705,6 @@ impl Policy {
     }
 }
 
-/// The v3 action that grants an access-group permission on assets.
-fn asset_action(permission: AccessPermissions) -> PermissionAction {
-    if permission == AccessPermissions::CAN_SCAN {
-        PermissionAction::CanScan
-    } else {
-        PermissionAction::CanView
-    }
-}
-
 impl Policy {
     /// What the v3 permissions grant the subject: precomputed for a directory user asked
     /// about with the directory's role and groups, else worked out.
@@ -755,7 +746,7 @@ impl Policy {
             return None;
         }
         let grants = self.tag_grants(resolved, user);
-        let grant = grants.get(asset_action(permission))?;
+        let grant = grants.get(PermissionAction::on_assets(permission))?;
         if grant.all.is_some() {
             return Some(None);
         }
@@ -772,7 +763,7 @@ impl Policy {
         asset: &Asset,
         permission: AccessPermissions,
     ) -> Option<PermissionGrant<'a>> {
-        let action = asset_action(permission);
+        let action = PermissionAction::on_assets(permission);
         match self.permission_carried(resolved, user, asset, permission, false)? {
             None => {
                 let grants = self.tag_grants(resolved, user);

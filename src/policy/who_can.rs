@@ -2,7 +2,6 @@
 //! permission (`docs/semantics.md`, "Beyond `check`").
 
 use super::Policy;
-use super::asset_filter::asset_action;
 use super::decision::{GrantedObject, TagCarried};
 use crate::access::{AccessGroup, AccessPermissions, Asset, FxMap, Grant, Membership, Principal};
 use crate::tags::index::{Carried, TagIndex};
@@ -182,7 +181,7 @@ impl Policy {
         if control.is_inert() {
             return Vec::new();
         }
-        let action = asset_action(permission);
+        let action = PermissionAction::on_assets(permission);
         // Whether (and how) the asset carries each tag a permission names, worked out once
         // per tag: several permissions often name the same tag.
         let mut carried: FxMap<u32, Option<Carried>> = FxMap::default();

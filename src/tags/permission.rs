@@ -71,6 +71,16 @@ permission_actions! {
 }
 
 impl PermissionAction {
+    /// The action that grants an access-group permission on assets: `CanScan` for
+    /// `CAN_SCAN`, else `CanView` (`docs/semantics.md`, "Layer 3 v3: permissions and tags").
+    pub(crate) fn on_assets(permission: crate::access::AccessPermissions) -> PermissionAction {
+        if permission == crate::access::AccessPermissions::CAN_SCAN {
+            PermissionAction::CanScan
+        } else {
+            PermissionAction::CanView
+        }
+    }
+
     /// The position of the action in [`PermissionAction::ALL`].
     #[must_use]
     pub const fn index(self) -> usize {
