@@ -383,16 +383,43 @@ impl fmt::Display for AssetValue {
 /// overlapping. A pattern of only `*` matches every value.
 pub(crate) fn contains_pattern(pattern: &str, value: &str) -> bool {
     let mut rest = value;
-    for piece in pattern.split('*') {
+    // Split on the byte: `*` is ASCII, so every piece is valid UTF-8 too.
+    for piece in pattern.as_bytes().split(|b| *b == b'*') {
         if piece.is_empty() {
             continue;
         }
-        match rest.find(piece) {
+        match find_piece(rest, piece) {
             Some(at) => rest = rest.get(at + piece.len()..).unwrap_or(""),
             None => return false,
         }
     }
     true
+}
+
+/// Where `piece` (not empty, valid UTF-8) first occurs in `haystack`, as `str::find` says.
+/// Most asset values are short (names of a few dozen bytes): there a scan for the first
+/// byte then a comparison beats setting up `str::find`'s two-way searcher (which took 2,800
+/// of the 8,300 instructions of a 10-condition filter). A byte match of valid UTF-8 in
+/// valid UTF-8 starts and ends at character boundaries, so both find the same position.
+/// The scan's worst case is haystack × piece, so it is kept to haystacks under 64 bytes;
+/// longer ones go to `str::find`, whose cost stays linear.
+fn find_piece(haystack: &str, piece: &[u8]) -> Option<usize> {
+    const SHORT: usize = 64;
+    let bytes = haystack.as_bytes();
+    if bytes.len() >= SHORT {
+        return std::str::from_utf8(piece)
+            .ok()
+            .and_then(|p| haystack.find(p));
+    }
+    let (&first, tail) = piece.split_first()?;
+    let last_start = bytes.len().checked_sub(piece.len())?;
+    bytes
+        .get(..=last_start)?
+        .iter()
+        .enumerate()
+        .find_map(|(at, b)| {
+            (*b == first && bytes.get(at + 1..at + piece.len()) == Some(tail)).then_some(at)
+        })
 }
 
 #[cfg(test)]
@@ -407,6 +434,41 @@ mod tests {
         assert!(contains_pattern("*", "a"));
         assert!(!contains_pattern("aa*aa", "aaa"));
         assert!(contains_pattern("aa*aa", "aaaa"));
+    }
+
+    /// The byte scan and `str::find` agree, on both sides of the 64-byte switch and on
+    /// multi-byte characters.
+    #[test]
+    fn byte_search_agrees_with_str_find() {
+        let long = format!("{}b.zone7.example.com", "a".repeat(70));
+        let hay = [
+            "",
+            "a",
+            "abcabcabd",
+            "xx.zone7.example.com",
+            "é中é中x",
+            "aaaaaaaaaaaaaaaaaaaaaab",
+            long.as_str(),
+        ];
+        let needles = [
+            "a",
+            "abd",
+            "bca",
+            "zone7.example",
+            ".com",
+            "中é",
+            "中x",
+            "aaaaaaaaaaaaaaaaab",
+            "aaaaaaaaaaaaaaaaaaaaaab",
+            "aaaaaaaaaaaaaaaaaaaaaaab",
+            "é",
+            "x",
+        ];
+        for h in hay {
+            for n in needles {
+                assert_eq!(find_piece(h, n.as_bytes()), h.find(n), "{h:?} {n:?}");
+            }
+        }
     }
 
     /// A name of `len` characters of `c` in labels of 63 (the last one shorter).

@@ -173,9 +173,7 @@ impl Policy {
                 resolved.user.is_some_and(|user| {
                     let granting = self.granting(resolved, user, permission, true);
                     index.any_containing(asset, &granting)
-                        || self
-                            .permission_carried(resolved, user, asset, permission, true)
-                            .is_some()
+                        || self.permission_carries(resolved, user, asset, permission)
                 })
             }
             (ObjectCheck::ScanTargets, Resource::Targets(targets)) => {
@@ -532,15 +530,12 @@ impl Policy {
         target: &Target,
     ) -> bool {
         !self.data.control.is_inert()
-            && self
-                .permission_carried(
-                    resolved,
-                    user,
-                    &Asset::from_target(target),
-                    AccessPermissions::CAN_SCAN,
-                    true,
-                )
-                .is_some()
+            && self.permission_carries(
+                resolved,
+                user,
+                &Asset::from_target(target),
+                AccessPermissions::CAN_SCAN,
+            )
     }
 
     /// The first group containing the target, whoever it grants (for explanations).
@@ -729,17 +724,36 @@ impl Policy {
         }
     }
 
+    /// Whether a v3 permission grants the subject `permission` on the asset
+    /// (`is_allowed`'s question: no position, no explanation). Free when the policy has no
+    /// permission.
+    pub(crate) fn permission_carries(
+        &self,
+        resolved: &Resolved<'_>,
+        user: &str,
+        asset: &Asset,
+        permission: AccessPermissions,
+    ) -> bool {
+        let control = &self.data.control;
+        if control.is_inert() {
+            return false;
+        }
+        let grants = self.tag_grants(resolved, user);
+        grants
+            .get(PermissionAction::on_assets(permission))
+            .is_some_and(|grant| grant.all.is_some() || control.carries(asset, &grant.tags))
+    }
+
     /// Whether a v3 permission grants the subject `permission` on the asset: `Some(None)`
-    /// through a permission on every asset, `Some(Some((tag, how)))` through a tag the
-    /// asset carries (the lowest position; with `any`, the first found), `None` otherwise.
-    /// Free when the policy has no permission.
+    /// through a permission on every asset, `Some(Some((tag, how)))` through the lowest
+    /// tag position the asset carries, `None` otherwise. Free when the policy has no
+    /// permission.
     pub(crate) fn permission_carried(
         &self,
         resolved: &Resolved<'_>,
         user: &str,
         asset: &Asset,
         permission: AccessPermissions,
-        any: bool,
     ) -> Option<Option<(u32, Carried)>> {
         let control = &self.data.control;
         if control.is_inert() {
@@ -750,7 +764,7 @@ impl Policy {
         if grant.all.is_some() {
             return Some(None);
         }
-        control.carried(asset, &grant.tags, any).map(Some)
+        control.carried(asset, &grant.tags).map(Some)
     }
 
     /// The explanation of a v3 permission granting `permission` on the asset: the first
@@ -764,7 +778,7 @@ impl Policy {
         permission: AccessPermissions,
     ) -> Option<PermissionGrant<'a>> {
         let action = PermissionAction::on_assets(permission);
-        match self.permission_carried(resolved, user, asset, permission, false)? {
+        match self.permission_carried(resolved, user, asset, permission)? {
             None => {
                 let grants = self.tag_grants(resolved, user);
                 let p = grants.get(action)?.all?;

@@ -85,6 +85,25 @@ impl FilterOperator {
             FilterOperator::Neq | FilterOperator::Nmatch | FilterOperator::SetHasnot
         )
     }
+
+    /// The operator's rule over an asset's values of the field, given whether one value
+    /// matches the condition's values: none present fails every operator (fail closed);
+    /// `set-hasonly` needs every value to match, a negated operator none, the others one.
+    pub(crate) fn rule<V>(
+        self,
+        values: impl Iterator<Item = V>,
+        matches: impl Fn(&V) -> bool,
+    ) -> bool {
+        let mut values = values.peekable();
+        if values.peek().is_none() {
+            return false;
+        }
+        match self {
+            FilterOperator::SetHasonly => values.all(|v| matches(&v)),
+            op if op.is_negated() => !values.any(|v| matches(&v)),
+            _ => values.any(|v| matches(&v)),
+        }
+    }
 }
 
 impl fmt::Display for FilterOperator {

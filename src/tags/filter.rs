@@ -271,6 +271,41 @@ impl FilterCondition {
         }
     }
 
+    /// Whether the condition holds for `asset` ([`FilterCondition::first_match`] without
+    /// working out which value decided: what a yes/no question needs).
+    pub(crate) fn holds<'t>(
+        &self,
+        asset: &Asset,
+        tag_name: &impl Fn(&Uuid) -> Option<(&'t str, &'t str)>,
+    ) -> bool {
+        match (&self.field, &self.values) {
+            (Field::Fixed(f), Values::Terms(terms)) => {
+                // The slice's own loops: this is the hot path of a tag check.
+                let values = asset.attribute_values(f.attribute());
+                let matches = |v: &AssetValue| terms.iter().any(|t| t.matches(v));
+                match self.operator {
+                    _ if values.is_empty() => false,
+                    FilterOperator::SetHasonly => values.iter().all(matches),
+                    op if op.is_negated() => !values.iter().any(matches),
+                    _ => values.iter().any(matches),
+                }
+            }
+            (Field::TagCategory(category), Values::Names(names)) => self.operator.rule(
+                asset
+                    .values(RuleType::TagUuid)
+                    .iter()
+                    .filter_map(|v| match v {
+                        AssetValue::Uuid(u) => tag_name(u)
+                            .filter(|(c, _)| *c == &**category)
+                            .map(|(_, value)| value),
+                        _ => None,
+                    }),
+                |v| names.iter().any(|n| **n == **v),
+            ),
+            _ => false,
+        }
+    }
+
     /// The operator's rule over the asset's `values`: `matches(v, i)` tells whether value
     /// `v` matches the condition's `i`-th value (of `count`).
     fn decide<V>(
@@ -398,6 +433,19 @@ impl FilterExpr {
         }
     }
 
+    /// Whether the expression holds for `asset` (see [`FilterExpr::first_match`]).
+    fn holds<'t>(
+        &self,
+        asset: &Asset,
+        tag_name: &impl Fn(&Uuid) -> Option<(&'t str, &'t str)>,
+    ) -> bool {
+        match self {
+            FilterExpr::Condition(c) => c.holds(asset, tag_name),
+            FilterExpr::And(members) => members.iter().all(|m| m.holds(asset, tag_name)),
+            FilterExpr::Or(members) => members.iter().any(|m| m.holds(asset, tag_name)),
+        }
+    }
+
     /// The number of conditions.
     fn condition_count(&self) -> usize {
         match self {
@@ -449,34 +497,112 @@ impl FilterExpr {
         }
     }
 
-    /// Conditions such that the expression can hold only when one of them holds (an
-    /// index key for the tag), or `None` when no such set of indexable conditions exists:
-    /// a positive condition on a rule-type attribute is its own anchor; an `or` needs
-    /// anchors for every member; an `and` takes the member with the fewest.
-    #[allow(dead_code)] // used by the tag index (next commit)
-    pub(crate) fn anchors(&self) -> Option<Vec<&FilterCondition>> {
+    /// Conditions such that the expression can hold only when one of them holds (index
+    /// keys for the tag), each with whether it decides alone (it holding makes the whole
+    /// expression hold: only `or`s, or `and`s of one member, above it); `None` when no such
+    /// set of anchor conditions ([`FilterCondition::is_anchor`]) exists. A condition is its
+    /// own anchor; an `or` needs anchors for every member; an `and` takes the member with
+    /// the fewest values.
+    fn anchors(&self, deciding: bool) -> Option<Vec<(&FilterCondition, bool)>> {
         match self {
-            FilterExpr::Condition(c) => {
-                let indexable = matches!(c.field, Field::Fixed(f) if matches!(f.attribute(), Attribute::Rule(_)))
-                    && matches!(
-                        c.operator,
-                        FilterOperator::Eq | FilterOperator::Match | FilterOperator::SetHas
-                    );
-                indexable.then(|| vec![c])
-            }
+            FilterExpr::Condition(c) => c.is_anchor().then(|| vec![(c, deciding)]),
             FilterExpr::Or(members) => {
                 let mut all = Vec::new();
                 for m in members {
-                    all.extend(m.anchors()?);
+                    all.extend(m.anchors(deciding)?);
                 }
                 Some(all)
             }
-            FilterExpr::And(members) => members
-                .iter()
-                .filter_map(FilterExpr::anchors)
-                .min_by_key(|a| a.iter().map(|c| c.terms().len()).sum::<usize>()),
+            FilterExpr::And(members) => match members.as_slice() {
+                [only] => only.anchors(deciding),
+                _ => members
+                    .iter()
+                    .filter_map(|m| m.anchors(false))
+                    .min_by_key(|a| a.iter().map(|(c, _)| c.value_count()).sum::<usize>()),
+            },
         }
     }
+
+    /// The negated conditions the expression cannot hold without (only `and`s above
+    /// them), which [`FilterCondition::is_exclusion`] can index: a key reaching one of
+    /// them fails the expression.
+    fn exclusions<'a>(&'a self, out: &mut Vec<&'a FilterCondition>) {
+        match self {
+            FilterExpr::Condition(c) => {
+                if c.is_exclusion() {
+                    out.push(c);
+                }
+            }
+            FilterExpr::And(members) => members.iter().for_each(|m| m.exclusions(out)),
+            FilterExpr::Or(members) => {
+                if let [only] = members.as_slice() {
+                    only.exclusions(out);
+                }
+            }
+        }
+    }
+
+    /// Whether the expression is only an `and` of negated conditions on access-group
+    /// attributes: it then holds exactly when the asset has each condition's attribute
+    /// and no key of it reaches one of them.
+    fn only_exclusions(&self) -> bool {
+        match self {
+            FilterExpr::Condition(c) => c.is_exclusion() && matches!(c.field, Field::Fixed(_)),
+            FilterExpr::And(members) => members.iter().all(Self::only_exclusions),
+            FilterExpr::Or(members) => {
+                matches!(members.as_slice(), [only] if only.only_exclusions())
+            }
+        }
+    }
+}
+
+impl FilterCondition {
+    /// Whether the condition can be filed in an index as access-group rule terms are: a
+    /// positive `eq`, `match` or `set-has` on an access-group attribute (its terms), or
+    /// `tag.<category> set-has` (the uuids of the policy's tags of those names).
+    pub(crate) fn is_anchor(&self) -> bool {
+        match self.field {
+            Field::Fixed(f) => {
+                matches!(f.attribute(), Attribute::Rule(_))
+                    && matches!(
+                        self.operator,
+                        FilterOperator::Eq | FilterOperator::Match | FilterOperator::SetHas
+                    )
+            }
+            Field::TagCategory(_) => self.operator == FilterOperator::SetHas,
+        }
+    }
+
+    /// The negated form: `neq`, `nmatch`, `set-hasnot` on an access-group attribute, or
+    /// `tag.<category> set-hasnot`. Its values are indexed as an anchor's are; a key
+    /// reaching one fails the condition.
+    pub(crate) fn is_exclusion(&self) -> bool {
+        match self.field {
+            Field::Fixed(f) => {
+                matches!(f.attribute(), Attribute::Rule(_)) && self.operator.is_negated()
+            }
+            Field::TagCategory(_) => self.operator == FilterOperator::SetHasnot,
+        }
+    }
+
+    /// The number of values (terms or tag value names).
+    fn value_count(&self) -> usize {
+        match &self.values {
+            Values::Terms(t) => t.len(),
+            Values::Names(n) => n.len(),
+        }
+    }
+}
+
+/// How the tag index files one filter (`src/tags/lookup.rs`).
+#[derive(Debug)]
+pub(crate) struct FilterKeys<'a> {
+    /// See [`FilterExpr::anchors`].
+    pub(crate) anchors: Option<Vec<(&'a FilterCondition, bool)>>,
+    /// See [`FilterExpr::exclusions`].
+    pub(crate) exclusions: Vec<&'a FilterCondition>,
+    /// See [`FilterExpr::only_exclusions`].
+    pub(crate) only_exclusions: bool,
 }
 
 /// Which condition of a filter decided that it holds.
@@ -557,7 +683,7 @@ impl TagFilter {
         asset: &Asset,
         tag_name: impl Fn(&Uuid) -> Option<(&'t str, &'t str)>,
     ) -> bool {
-        self.first_match(asset, tag_name).is_some()
+        self.expr.holds(asset, &tag_name)
     }
 
     /// Whether the filter selects `asset`, and which condition decided.
@@ -569,9 +695,14 @@ impl TagFilter {
         self.expr.first_match(asset, &tag_name, &mut 0)
     }
 
-    /// See [`FilterExpr::anchors`].
-    #[allow(dead_code)] // used by the tag index (next commit)
-    pub(crate) fn anchors(&self) -> Option<Vec<&FilterCondition>> {
-        self.expr.anchors()
+    /// How the tag index files the filter (see [`FilterKeys`]).
+    pub(crate) fn keys(&self) -> FilterKeys<'_> {
+        let mut exclusions = Vec::new();
+        self.expr.exclusions(&mut exclusions);
+        FilterKeys {
+            anchors: self.expr.anchors(true),
+            exclusions,
+            only_exclusions: self.expr.only_exclusions(),
+        }
     }
 }

@@ -6,18 +6,16 @@
 //! [`AccessControl::tags`]), then the uuids only permissions name. A subject's grant for one
 //! action is a [`GroupSet`] of positions plus the first permission covering every asset;
 //! an asset question is then "does the asset carry a granted tag": its `tag_uuid` values are
-//! looked up by hash, and the dynamic tags it may carry are found through a
-//! [`GroupIndex`] of their filters' anchor conditions (the conditions a filter cannot hold
-//! without), so that only the tags a key of the asset reaches are evaluated. Filters with
-//! no anchor (only negated conditions, or only attributes the index does not hold) are
-//! evaluated one by one.
+//! looked up by hash, and the dynamic tags it carries are found through the
+//! [`FilterIndex`] of their filters (`src/tags/lookup.rs`), so that only the filters a key
+//! of the asset cannot decide alone are evaluated.
 
 use super::AccessControl;
 use super::filter::ConditionMatch;
+use super::lookup::{FilterIndex, TagNames};
 use super::permission::{ObjectKind, Permission, PermissionAction};
 use super::tag::TagValue;
-use crate::access::{Asset, AssetValue, Attribute, FxMap, GroupIndex, GroupSet, RuleType, Uuid};
-use crate::tags::Field;
+use crate::access::{Asset, AssetValue, FxMap, GroupSet, RuleType, Uuid};
 
 /// The four actions that grant, in [`PermissionAction`] order.
 pub(crate) const GRANTING: [PermissionAction; 4] = [
@@ -67,10 +65,10 @@ pub(crate) struct TagIndex {
     positions: FxMap<u128, u32>,
     /// The uuids of positions `control.tags().len()..`: named by permissions only.
     named_only: Vec<Uuid>,
-    /// The dynamic tags' anchor conditions, by tag position.
-    dynamic: Option<GroupIndex>,
-    /// Dynamic tags with a filter but no anchor, ascending.
-    unanchored: Vec<u32>,
+    /// The policy's tags by name (for `tag.<Category>` conditions).
+    names: TagNames,
+    /// The dynamic tags' filters, indexed.
+    filters: FilterIndex,
     /// Per position, the permissions whose `Tag` objects name it, ascending.
     naming: Vec<Vec<u32>>,
     /// Permissions by the subjects they name.
@@ -125,32 +123,21 @@ impl TagIndex {
             }
         }
         let universe = positions.len();
-        let mut anchors = Vec::new();
-        let mut unanchored = Vec::new();
-        for (i, tag) in control.tags().iter().enumerate() {
-            let Some(filter) = tag.filter() else { continue };
-            match filter.anchors() {
-                Some(conditions) => {
-                    for c in conditions {
-                        if let Field::Fixed(f) = c.field() {
-                            if let Attribute::Rule(rule_type) = f.attribute() {
-                                for term in c.terms() {
-                                    anchors.push((to_u32(i), rule_type, term.value().clone()));
-                                }
-                            }
-                        }
-                    }
-                }
-                None => unanchored.push(to_u32(i)),
-            }
-        }
-        let dynamic = (!anchors.is_empty())
-            .then(|| GroupIndex::from_terms(universe, anchors.iter().map(|(g, t, v)| (*g, *t, v))));
+        let names = TagNames::new(control.tags());
+        let filters = FilterIndex::new(
+            universe,
+            control
+                .tags()
+                .iter()
+                .enumerate()
+                .filter_map(|(i, tag)| Some((to_u32(i), tag.filter()?))),
+            &names,
+        );
         TagIndex {
             positions,
             named_only,
-            dynamic,
-            unanchored,
+            names,
+            filters,
             naming,
             control,
             ..index
@@ -238,71 +225,61 @@ impl TagIndex {
 
     /// The category and value names of tag `uuid` (for `tag.<category>` fields).
     pub(crate) fn tag_name(&self, uuid: &Uuid) -> Option<(&str, &str)> {
-        self.control.tag_name(uuid)
+        // The index's FxHash positions, not `AccessControl`'s map: this runs per value.
+        let tag = self.tag_at(self.position(uuid)?)?;
+        Some((tag.category(), tag.value()))
     }
 
-    /// The lowest granted tag position the asset carries, and how; with `any`, the first
-    /// found. Assigned tags are looked up first (a hash probe per `tag_uuid` value), then
-    /// dynamic tags below the best so far through the anchor index, then the unanchored.
-    pub(crate) fn carried(
-        &self,
-        asset: &Asset,
-        granted: &GroupSet,
-        any: bool,
-    ) -> Option<(u32, Carried)> {
+    /// Whether the filter of the tag at `position` selects `asset`.
+    fn selects(&self, position: u32, asset: &Asset) -> bool {
+        self.tag_at(position)
+            .and_then(TagValue::filter)
+            .is_some_and(|f| f.matches(asset, |u| self.tag_name(u)))
+    }
+
+    /// Whether the asset carries a tag of `granted`: its `tag_uuid` values by hash, then
+    /// the filters through the [`FilterIndex`].
+    pub(crate) fn carries(&self, asset: &Asset, granted: &GroupSet) -> bool {
+        !granted.is_empty()
+            && (self.names_granted(asset, granted).is_some()
+                || self.filters.any(asset, granted, |g| self.selects(g, asset)))
+    }
+
+    /// The lowest position of `granted` that the asset's `tag_uuid` values name.
+    fn names_granted(&self, asset: &Asset, granted: &GroupSet) -> Option<u32> {
+        asset
+            .values(RuleType::TagUuid)
+            .iter()
+            .filter_map(|value| match value {
+                AssetValue::Uuid(u) => self.position(u),
+                _ => None,
+            })
+            .filter(|at| granted.contains(*at as usize))
+            .min()
+    }
+
+    /// The lowest granted tag position the asset carries, and how: named by its
+    /// `tag_uuid` values (a hash probe each), else selected by a filter below that (the
+    /// [`FilterIndex`]), whose deciding condition is then worked out (one evaluation).
+    pub(crate) fn carried(&self, asset: &Asset, granted: &GroupSet) -> Option<(u32, Carried)> {
         if granted.is_empty() {
             return None;
         }
-        let mut best: Option<(u32, Carried)> = None;
-        for value in asset.values(RuleType::TagUuid) {
-            let AssetValue::Uuid(u) = value else { continue };
-            if let Some(at) = self.position(u) {
-                if granted.contains(at as usize) && best.is_none_or(|(b, _)| at < b) {
-                    best = Some((at, Carried::Named));
-                    if any {
-                        return best;
-                    }
-                }
-            }
-        }
-        let below = best.map_or(u32::MAX, |(b, _)| b);
-        // The verification keeps the condition that decided, so the deciding filter is
-        // evaluated once.
-        let mut decided: Option<(u32, ConditionMatch)> = None;
-        let mut verify = |g: u32| {
-            let m = self
-                .tag_at(g)
-                .and_then(TagValue::filter)
-                .and_then(|f| f.first_match(asset, |u| self.tag_name(u)));
-            if let Some(m) = m {
-                decided = Some((g, m));
-            }
-            m.is_some()
-        };
-        let mut found = self
-            .dynamic
-            .as_ref()
-            .and_then(|index| index.first_verified(asset, granted, below, any, &mut verify));
-        if !(any && found.is_some()) {
-            let limit = found.unwrap_or(below);
-            if let Some(g) = self
-                .unanchored
-                .iter()
-                .copied()
-                .take_while(|g| *g < limit)
-                .find(|g| granted.contains(*g as usize) && verify(*g))
-            {
-                found = Some(g);
-            }
-        }
-        match found {
+        let named = self.names_granted(asset, granted);
+        let below = named.unwrap_or(u32::MAX);
+        let selected = self
+            .filters
+            .lowest(asset, granted, below, |g| self.selects(g, asset));
+        match selected {
             Some(g) => {
-                let how = decided
-                    .filter(|(d, _)| *d == g)
-                    .map_or(Carried::Named, |(_, m)| Carried::Filter(m));
+                let how = self
+                    .tag_at(g)
+                    .and_then(TagValue::filter)
+                    .and_then(|f| f.first_match(asset, |u| self.tag_name(u)))
+                    .map_or(Carried::Named, Carried::Filter);
                 Some((g, how))
             }
-            None => best,
+            None => named.map(|at| (at, Carried::Named)),
         }
     }
 
@@ -325,58 +302,51 @@ impl TagIndex {
 }
 
 /// One subject's granted tags for one action, compiled for rows ([`TagIndex::granted`],
-/// for `Policy::asset_filter`): the anchor index is built again over the granted dynamic
+/// for `Policy::asset_filter`): the filter index is built again over the granted dynamic
 /// tags only, so that a row reaches only their keys and evaluates only their filters.
-/// Decides as [`TagIndex::carried`] with `any` over the same set.
+/// Decides as [`TagIndex::carries`] over the same set.
 #[derive(Debug)]
 pub(crate) struct GrantedTags<'a> {
     control: &'a TagIndex,
     granted: GroupSet,
-    /// The granted dynamic tags' anchor conditions.
-    dynamic: Option<GroupIndex>,
-    /// The granted dynamic tags with a filter but no anchor, ascending.
-    unanchored: Vec<u32>,
+    /// The granted dynamic tags' filters.
+    filters: FilterIndex,
 }
 
 impl TagIndex {
     /// The tags of `granted` compiled for rows (see [`GrantedTags`]). Costs a pass over
-    /// the granted tags' anchor conditions, not over every tag.
+    /// the granted tags' filters, not over every tag.
     pub(crate) fn granted(&self, granted: &GroupSet) -> GrantedTags<'_> {
-        let mut anchors = Vec::new();
-        let mut unanchored = Vec::new();
-        for g in granted.iter() {
-            let position = to_u32(g);
-            let Some(filter) = self.tag_at(position).and_then(TagValue::filter) else {
-                continue;
-            };
-            // The same anchors as `TagIndex::new` files, for the granted tags only.
-            match filter.anchors() {
-                Some(conditions) => {
-                    for c in conditions {
-                        if let Field::Fixed(f) = c.field() {
-                            if let Attribute::Rule(rule_type) = f.attribute() {
-                                for term in c.terms() {
-                                    anchors.push((position, rule_type, term.value()));
-                                }
-                            }
-                        }
-                    }
-                }
-                None => unanchored.push(position),
-            }
-        }
-        let dynamic = (!anchors.is_empty()).then(|| {
-            GroupIndex::from_terms(
-                self.positions.len(),
-                anchors.iter().map(|(g, t, v)| (*g, *t, *v)),
-            )
-        });
+        let filters = FilterIndex::new(
+            self.positions.len(),
+            granted.iter().filter_map(|g| {
+                let position = to_u32(g);
+                Some((position, self.tag_at(position)?.filter()?))
+            }),
+            &self.names,
+        );
         GrantedTags {
             control: self,
             granted: granted.clone(),
-            dynamic,
-            unanchored,
+            filters,
         }
+    }
+}
+
+impl GrantedTags<'_> {
+    /// Whether the asset carries a granted tag (as [`TagIndex::carries`]).
+    pub(crate) fn carries(&self, asset: &Asset) -> bool {
+        let control = self.control;
+        !self.granted.is_empty()
+            && (control.names_granted(asset, &self.granted).is_some()
+                || self
+                    .filters
+                    .any(asset, &self.granted, |g| control.selects(g, asset)))
+    }
+
+    /// Heap bytes held (the granted set and the filter index; the tags are the policy's).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.granted.heap_bytes() + self.filters.heap_bytes()
     }
 }
 
@@ -398,40 +368,6 @@ impl TagIndex {
             .filter()?
             .first_match(asset, |u| self.tag_name(u))
             .map(Carried::Filter)
-    }
-}
-
-impl GrantedTags<'_> {
-    /// Whether the asset carries a granted tag: its `tag_uuid` values by hash, then the
-    /// granted dynamic tags a key of the asset reaches, then the unanchored ones.
-    /// Allocation-free.
-    pub(crate) fn carries(&self, asset: &Asset) -> bool {
-        let control = self.control;
-        let named = asset.values(RuleType::TagUuid).iter().any(|value| {
-            matches!(value, AssetValue::Uuid(u)
-                if control.position(u).is_some_and(|at| self.granted.contains(at as usize)))
-        });
-        if named {
-            return true;
-        }
-        let verify = |g: u32| {
-            control
-                .tag_at(g)
-                .and_then(TagValue::filter)
-                .is_some_and(|f| f.matches(asset, |u| control.tag_name(u)))
-        };
-        self.dynamic.as_ref().is_some_and(|index| {
-            index
-                .first_verified(asset, &self.granted, u32::MAX, true, verify)
-                .is_some()
-        }) || self.unanchored.iter().any(|g| verify(*g))
-    }
-
-    /// Heap bytes held (the granted set and the anchor index; the tags are the policy's).
-    pub(crate) fn heap_bytes(&self) -> usize {
-        self.granted.heap_bytes()
-            + self.dynamic.as_ref().map_or(0, GroupIndex::heap_bytes)
-            + self.unanchored.capacity() * core::mem::size_of::<u32>()
     }
 }
 

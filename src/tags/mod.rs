@@ -19,6 +19,7 @@ mod control;
 mod field;
 mod filter;
 pub(crate) mod index;
+mod lookup;
 mod permission;
 mod tag;
 #[cfg(feature = "serde")]

@@ -582,6 +582,29 @@ impl GroupIndex {
         search.found.then_some(search.best)
     }
 
+    /// Calls `reached(g)` for every position `g` in `among` that a key of `asset` reaches
+    /// (once per key reaching it), until it returns `true`; returns whether it did. The
+    /// tag index walks the keys of negated conditions with it: a position reached is a
+    /// filter that fails. Allocation-free.
+    pub(crate) fn reach(
+        &self,
+        asset: &Asset,
+        among: &GroupSet,
+        reached: impl FnMut(u32) -> bool,
+    ) -> bool {
+        if among.is_empty() {
+            return false;
+        }
+        let mut walk = Reached {
+            pool: &self.core.pool,
+            among,
+            reached,
+            stopped: false,
+        };
+        self.core.walk_asset(asset, &mut walk);
+        walk.stopped
+    }
+
     /// The number of groups indexed.
     #[must_use]
     pub fn len(&self) -> usize {
@@ -1087,6 +1110,28 @@ impl<F: FnMut(u32) -> bool> Offer for Verified<'_, F> {
 
     fn wants(&mut self, set: SetView<'_>) -> bool {
         !set.is_empty() && self.pool.first_common(set, self.among, self.best).is_some()
+    }
+}
+
+/// Hands every position of `among` a key reaches to `reached` (see [`GroupIndex::reach`]).
+struct Reached<'a, F> {
+    pool: &'a Pool,
+    among: &'a GroupSet,
+    reached: F,
+    stopped: bool,
+}
+
+impl<F: FnMut(u32) -> bool> Offer for Reached<'_, F> {
+    fn offer(&mut self, set: SetView<'_>, holds: impl FnOnce() -> bool) -> bool {
+        if set.is_empty() || !self.pool.meets(set, self.among) || !holds() {
+            return false;
+        }
+        self.stopped = self.pool.any_common(set, self.among, &mut self.reached);
+        self.stopped
+    }
+
+    fn wants(&mut self, set: SetView<'_>) -> bool {
+        !set.is_empty() && self.pool.meets(set, self.among)
     }
 }
 

@@ -1,0 +1,472 @@
+//! The dynamic tags' filters, indexed like access-group rules (`docs/performance.md`,
+//! "Dynamic tags (v3)"): which tags a key of an asset selects, without evaluating every
+//! filter.
+//!
+//! Each filter is filed three ways (see [`TagFilter::keys`]):
+//! - under its *deciding* anchors, the positive conditions with only `or`s above them: a
+//!   key reaching the tag there means the filter holds, no evaluation needed (an `or` of
+//!   conditions is then exactly an access group);
+//! - under its other anchors (an `and`'s member with the fewest values): a key reaching
+//!   the tag there makes it a candidate, whose filter is evaluated;
+//! - a filter with no anchor (only negated conditions, or attributes the index does not
+//!   hold) is *unanchored*: it is filed under its negated conditions' values, which
+//!   exclude it when a key reaches them. A filter that is only an `and` of such
+//!   conditions then holds exactly when it is not excluded and the asset has every
+//!   attribute it names; other unanchored filters not excluded are evaluated.
+//!
+//! `tag.<Category> set-has V` (and `set-hasnot`) is filed under the `tag_uuid` of every
+//! policy tag named `Category:V`: the asset names such a tag exactly when the condition's
+//! value matches (`docs/semantics.md`: the names of the tags the asset names, compared
+//! exactly).
+
+use super::filter::{FilterCondition, FilterKeys};
+use super::tag::TagValue;
+use super::{Field, TagFilter};
+use smallvec::{SmallVec, smallvec};
+
+use crate::access::{Asset, Attribute, FxMap, GroupIndex, GroupSet, RuleType, TermValue, Uuid};
+
+/// The policy's tags by category and value name (for `tag.<Category>` conditions).
+#[derive(Debug, Default)]
+pub(crate) struct TagNames(FxMap<Box<str>, FxMap<Box<str>, Vec<Uuid>>>);
+
+impl TagNames {
+    /// The names of `tags`.
+    pub(crate) fn new(tags: &[TagValue]) -> TagNames {
+        let mut names: FxMap<Box<str>, FxMap<Box<str>, Vec<Uuid>>> = FxMap::default();
+        for tag in tags {
+            names
+                .entry(tag.category().into())
+                .or_default()
+                .entry(tag.value().into())
+                .or_default()
+                .push(tag.uuid());
+        }
+        TagNames(names)
+    }
+
+    /// The index keys of `condition`: its terms, or for `tag.<Category>` the uuids of the
+    /// tags of those names.
+    fn keys_of(&self, condition: &FilterCondition, out: &mut Vec<(RuleType, TermValue)>) {
+        match condition.field() {
+            Field::Fixed(f) => {
+                if let Attribute::Rule(rule_type) = f.attribute() {
+                    out.extend(
+                        condition
+                            .terms()
+                            .iter()
+                            .map(|t| (rule_type, t.value().clone())),
+                    );
+                }
+            }
+            Field::TagCategory(category) => {
+                for value in condition.tag_values() {
+                    let uuids = self.0.get(&**category).and_then(|v| v.get(&**value));
+                    for uuid in uuids.into_iter().flatten() {
+                        out.push((RuleType::TagUuid, TermValue::Uuid(*uuid)));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The filters of some tags, indexed (see the module docs).
+#[derive(Debug, Default)]
+pub(crate) struct FilterIndex {
+    /// Tags under their deciding anchors.
+    deciding: Option<GroupIndex>,
+    /// Tags under anchors that make them candidates.
+    candidates: Option<GroupIndex>,
+    /// The unanchored tags.
+    unanchored: GroupSet,
+    /// The unanchored tags under their negated conditions' values.
+    excluding: Option<GroupIndex>,
+    /// The unanchored tags that hold when not excluded, with the attributes (bits of
+    /// [`RuleType::index`]) the asset must have.
+    required: FxMap<u32, u64>,
+}
+
+/// A bit per access-group attribute.
+type Attributes = u64;
+
+const _: () = assert!(RuleType::ALL.len() <= Attributes::BITS as usize);
+
+fn attribute_bit(rule_type: RuleType) -> Attributes {
+    1u64.checked_shl(u32::try_from(rule_type.index()).unwrap_or(u32::MAX))
+        .unwrap_or(0)
+}
+
+/// The attributes `asset` has a value of.
+fn present(asset: &Asset) -> Attributes {
+    RuleType::ALL
+        .iter()
+        .filter(|t| !asset.values(**t).is_empty())
+        .fold(0, |bits, t| bits | attribute_bit(*t))
+}
+
+impl FilterIndex {
+    /// Indexes `filters` (tag positions below `universe`, each with its filter).
+    pub(crate) fn new<'f>(
+        universe: usize,
+        filters: impl IntoIterator<Item = (u32, &'f TagFilter)>,
+        names: &TagNames,
+    ) -> FilterIndex {
+        let mut deciding = Vec::new();
+        let mut candidates = Vec::new();
+        let mut excluding = Vec::new();
+        let mut index = FilterIndex::default();
+        let mut keys = Vec::new();
+        for (position, filter) in filters {
+            let FilterKeys {
+                anchors,
+                exclusions,
+                only_exclusions,
+            } = filter.keys();
+            if let Some(anchors) = anchors {
+                for (condition, decides) in anchors {
+                    keys.clear();
+                    names.keys_of(condition, &mut keys);
+                    let into = if decides {
+                        &mut deciding
+                    } else {
+                        &mut candidates
+                    };
+                    into.extend(keys.drain(..).map(|(t, v)| (position, t, v)));
+                }
+                continue;
+            }
+            index.unanchored.insert(position as usize);
+            let mut required = 0;
+            for condition in exclusions {
+                keys.clear();
+                names.keys_of(condition, &mut keys);
+                excluding.extend(keys.drain(..).map(|(t, v)| (position, t, v)));
+                if let Field::Fixed(f) = condition.field() {
+                    if let Attribute::Rule(rule_type) = f.attribute() {
+                        required |= attribute_bit(rule_type);
+                    }
+                }
+            }
+            if only_exclusions {
+                index.required.insert(position, required);
+            }
+        }
+        let build = |terms: &[(u32, RuleType, TermValue)]| {
+            (!terms.is_empty()).then(|| {
+                GroupIndex::from_terms(universe, terms.iter().map(|(g, t, v)| (*g, *t, v)))
+            })
+        };
+        FilterIndex {
+            deciding: build(&deciding),
+            candidates: build(&candidates),
+            excluding: build(&excluding),
+            ..index
+        }
+    }
+
+    /// Whether the filter of some tag in `granted` selects `asset`; `holds(g)` evaluates
+    /// tag `g`'s filter (for candidates and unanchored tags not decided by the index).
+    pub(crate) fn any(
+        &self,
+        asset: &Asset,
+        granted: &GroupSet,
+        mut holds: impl FnMut(u32) -> bool,
+    ) -> bool {
+        self.deciding
+            .as_ref()
+            .is_some_and(|index| index.any_containing(asset, granted))
+            || self.candidates.as_ref().is_some_and(|index| {
+                index
+                    .first_verified(asset, granted, u32::MAX, true, &mut holds)
+                    .is_some()
+            })
+            || self
+                .first_unanchored(asset, granted, u32::MAX, holds)
+                .is_some()
+    }
+
+    /// The lowest tag in `granted`, below `below`, whose filter selects `asset`.
+    pub(crate) fn lowest(
+        &self,
+        asset: &Asset,
+        granted: &GroupSet,
+        below: u32,
+        mut holds: impl FnMut(u32) -> bool,
+    ) -> Option<u32> {
+        let mut best = below;
+        if let Some(g) = self
+            .deciding
+            .as_ref()
+            .and_then(|index| index.first_group_containing(asset, granted))
+        {
+            best = best.min(u32::try_from(g).unwrap_or(u32::MAX));
+        }
+        if let Some(g) = self
+            .candidates
+            .as_ref()
+            .and_then(|index| index.first_verified(asset, granted, best, false, &mut holds))
+        {
+            best = best.min(g);
+        }
+        if let Some(g) = self.first_unanchored(asset, granted, best, holds) {
+            best = best.min(g);
+        }
+        (best < below).then_some(best)
+    }
+
+    /// The lowest unanchored tag in `granted`, below `below`, whose filter selects `asset`:
+    /// the keys of the asset exclude tags through their negated conditions, then the
+    /// others are decided by the attributes the asset has, or evaluated.
+    fn first_unanchored(
+        &self,
+        asset: &Asset,
+        granted: &GroupSet,
+        below: u32,
+        mut holds: impl FnMut(u32) -> bool,
+    ) -> Option<u32> {
+        // The granted unanchored tags below `below`, ascending: few for one subject, so
+        // kept on the stack (a subject granted more spills to the heap).
+        let candidates: SmallVec<[u32; 16]> = granted
+            .nonzero_words()
+            .flat_map(|(w, bits)| {
+                let mine = self
+                    .unanchored
+                    .words()
+                    .get(w as usize)
+                    .copied()
+                    .unwrap_or(0);
+                set_bits(w, bits & mine)
+            })
+            .take_while(|g| *g < below)
+            .collect();
+        if candidates.is_empty() {
+            return None;
+        }
+        let mut excluded: SmallVec<[bool; 16]> = smallvec![false; candidates.len()];
+        if let Some(index) = &self.excluding {
+            let mut left = candidates.len();
+            index.reach(asset, granted, |g| {
+                if let Ok(i) = candidates.binary_search(&g) {
+                    if let Some(e) = excluded.get_mut(i).filter(|e| !**e) {
+                        *e = true;
+                        left -= 1;
+                    }
+                }
+                // Every candidate excluded: the rest of the walk cannot change the answer.
+                left == 0
+            });
+        }
+        let mut has: Option<Attributes> = None;
+        candidates
+            .iter()
+            .zip(&excluded)
+            .filter(|(_, excluded)| !**excluded)
+            .map(|(g, _)| *g)
+            .find(|g| match self.required.get(g) {
+                Some(needed) => {
+                    let has = *has.get_or_insert_with(|| present(asset));
+                    needed & !has == 0
+                }
+                None => holds(*g),
+            })
+    }
+
+    /// Heap bytes held.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        [&self.deciding, &self.candidates, &self.excluding]
+            .into_iter()
+            .flatten()
+            .map(GroupIndex::heap_bytes)
+            .sum::<usize>()
+            + self.unanchored.heap_bytes()
+            + self.required.capacity() * core::mem::size_of::<(u32, Attributes, u64)>()
+    }
+}
+
+/// The positions of the set bits of word `w`.
+fn set_bits(w: u32, mut bits: u64) -> impl Iterator<Item = u32> {
+    core::iter::from_fn(move || {
+        if bits == 0 {
+            return None;
+        }
+        let bit = bits.trailing_zeros();
+        bits &= bits - 1;
+        Some(w.saturating_mul(64).saturating_add(bit))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tags::{FilterCondition, FilterExpr};
+
+    fn uuid(i: u8) -> Uuid {
+        format!("00000000-0000-4000-8000-0000000000{i:02x}")
+            .parse()
+            .unwrap()
+    }
+
+    fn c(field: &str, op: &str, value: &str) -> FilterExpr {
+        FilterExpr::Condition(FilterCondition::parse(field, op, value).unwrap())
+    }
+
+    /// One filter of every way the index files filters, and the static tags
+    /// `tag.<Category>` conditions name (two share a name, one differs in case, one no
+    /// condition names).
+    fn tags() -> Vec<TagValue> {
+        let and = FilterExpr::And;
+        let or = FilterExpr::Or;
+        let filters = [
+            // Deciding anchors: an `or` of conditions, and an `and` of one member.
+            or(vec![
+                c("ipv4", "eq", "10.0.0.0/24"),
+                c("fqdn", "match", "*.lab.example"),
+            ]),
+            and(vec![c("operating_system", "eq", "linux")]),
+            // Candidates: an `and` (its fewest-valued member is the anchor), and an `or`
+            // whose second member is an `and`.
+            and(vec![
+                c("ipv4", "eq", "10.0.0.0/8"),
+                c("fqdn", "nmatch", "*.lab.example"),
+            ]),
+            or(vec![
+                c("tag.Site", "set-has", "Paris"),
+                and(vec![
+                    c("ipv4", "eq", "10.1.0.0/16"),
+                    c("sources", "set-has", "AWS"),
+                ]),
+            ]),
+            // Unanchored: only exclusions (exact), exclusions on tags, and a negation
+            // inside an `or` (evaluated).
+            and(vec![
+                c("fqdn", "neq", "a.lab.example"),
+                c("operating_system", "nmatch", "win"),
+            ]),
+            and(vec![
+                c("tag.Site", "set-hasnot", "Paris, Rome"),
+                c("operating_system", "neq", "linux"),
+            ]),
+            or(vec![
+                c("fqdn", "nmatch", "*.lab.example"),
+                c("sources", "set-hasnot", "AWS"),
+            ]),
+            and(vec![
+                c("tag.site", "set-has", "Paris"),
+                c("fqdn", "neq", "c.corp"),
+            ]),
+        ];
+        let mut tags: Vec<TagValue> = filters
+            .into_iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let filter = TagFilter::new(f).unwrap();
+                TagValue::dynamic(
+                    uuid(u8::try_from(i).unwrap()),
+                    "Dyn",
+                    &i.to_string(),
+                    filter,
+                )
+                .unwrap()
+            })
+            .collect();
+        for (i, (category, value)) in [
+            ("Site", "Paris"),
+            ("Site", "Paris"),
+            ("site", "Paris"),
+            ("Site", "Rome"),
+            ("Site", "Berlin"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            tags.push(
+                TagValue::static_value(uuid(0x40 + u8::try_from(i).unwrap()), category, value)
+                    .unwrap(),
+            );
+        }
+        tags
+    }
+
+    fn assets(tags: &[TagValue]) -> Vec<Asset> {
+        let named = |i: usize| tags[8 + i].uuid().to_string();
+        let mut out = vec![Asset::new()];
+        for ip in [
+            "10.0.0.1",
+            "10.0.0.7",
+            "10.1.2.3",
+            "10.200.0.1",
+            "192.168.0.1",
+        ] {
+            for fqdn in [
+                None,
+                Some("a.lab.example"),
+                Some("b.lab.example"),
+                Some("c.corp"),
+            ] {
+                for os in [None, Some("Linux"), Some("Windows 11")] {
+                    for tag in [None, Some(0), Some(1), Some(2), Some(3), Some(4)] {
+                        let mut a = Asset::new().with("ipv4", ip).unwrap();
+                        if let Some(f) = fqdn {
+                            a = a.with("fqdn", f).unwrap();
+                        }
+                        if let Some(o) = os {
+                            a = a.with("operating_system", o).unwrap();
+                        }
+                        if let Some(t) = tag {
+                            a = a.with("tag_uuid", &named(t)).unwrap();
+                        }
+                        if tag == Some(3) {
+                            a = a.with("sources", "AWS").unwrap();
+                        }
+                        out.push(a);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// `any` and `lowest` agree with evaluating every granted filter, for every subset of
+    /// the filters granted and every bound.
+    #[test]
+    fn the_index_decides_as_the_filters() {
+        let tags = tags();
+        let names = TagNames::new(&tags);
+        let filters: Vec<(u32, &TagFilter)> = tags
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| Some((u32::try_from(i).ok()?, t.filter()?)))
+            .collect();
+        let index = FilterIndex::new(tags.len(), filters.iter().copied(), &names);
+        let name = |u: &Uuid| {
+            tags.iter()
+                .find(|t| t.uuid() == *u)
+                .map(|t| (t.category(), t.value()))
+        };
+        let assets = assets(&tags);
+        let mut selected = 0;
+        for subset in 0u32..256 {
+            let granted: GroupSet = (0..8).filter(|i| subset & (1 << i) != 0).collect();
+            for asset in &assets {
+                let holds = |g: u32| tags[g as usize].filter().unwrap().matches(asset, name);
+                let expected = (0..8u32).find(|g| granted.contains(*g as usize) && holds(*g));
+                selected += usize::from(expected.is_some());
+                assert_eq!(
+                    index.any(asset, &granted, holds),
+                    expected.is_some(),
+                    "{subset:08b} {asset:?}"
+                );
+                for below in [u32::MAX, 3, 6] {
+                    assert_eq!(
+                        index.lowest(asset, &granted, below, holds),
+                        expected.filter(|g| *g < below),
+                        "{subset:08b} below {below} {asset:?}"
+                    );
+                }
+            }
+        }
+        // Both answers occur often.
+        assert!(selected > 10_000 && selected < 70_000, "{selected}");
+    }
+}
