@@ -501,24 +501,33 @@ impl FilterExpr {
     /// keys for the tag), each with whether it decides alone (it holding makes the whole
     /// expression hold: only `or`s, or `and`s of one member, above it); `None` when no such
     /// set of anchor conditions ([`FilterCondition::is_anchor`]) exists. A condition is its
-    /// own anchor; an `or` needs anchors for every member; an `and` takes the member with
-    /// the fewest values.
-    fn anchors(&self, deciding: bool) -> Option<Vec<(&FilterCondition, bool)>> {
+    /// own anchor; an `or` needs anchors for every member; an `and` takes the member of
+    /// lowest `cost` (the tag index's estimate of how many tags a key reaching it makes
+    /// candidates), so that a broad condition every tag shares (`ipv4 eq 10.0.0.0/8`) does
+    /// not make every tag a candidate.
+    fn anchors(
+        &self,
+        deciding: bool,
+        cost: &impl Fn(&FilterCondition) -> u64,
+    ) -> Option<Vec<(&FilterCondition, bool)>> {
         match self {
             FilterExpr::Condition(c) => c.is_anchor().then(|| vec![(c, deciding)]),
             FilterExpr::Or(members) => {
                 let mut all = Vec::new();
                 for m in members {
-                    all.extend(m.anchors(deciding)?);
+                    all.extend(m.anchors(deciding, cost)?);
                 }
                 Some(all)
             }
             FilterExpr::And(members) => match members.as_slice() {
-                [only] => only.anchors(deciding),
+                [only] => only.anchors(deciding, cost),
                 _ => members
                     .iter()
-                    .filter_map(|m| m.anchors(false))
-                    .min_by_key(|a| a.iter().map(|(c, _)| c.value_count()).sum::<usize>()),
+                    .filter_map(|m| m.anchors(false, cost))
+                    .min_by_key(|a| {
+                        a.iter()
+                            .fold(0u64, |sum, (c, _)| sum.saturating_add(cost(c)))
+                    }),
             },
         }
     }
@@ -582,14 +591,6 @@ impl FilterCondition {
                 matches!(f.attribute(), Attribute::Rule(_)) && self.operator.is_negated()
             }
             Field::TagCategory(_) => self.operator == FilterOperator::SetHasnot,
-        }
-    }
-
-    /// The number of values (terms or tag value names).
-    fn value_count(&self) -> usize {
-        match &self.values {
-            Values::Terms(t) => t.len(),
-            Values::Names(n) => n.len(),
         }
     }
 }
@@ -695,12 +696,13 @@ impl TagFilter {
         self.expr.first_match(asset, &tag_name, &mut 0)
     }
 
-    /// How the tag index files the filter (see [`FilterKeys`]).
-    pub(crate) fn keys(&self) -> FilterKeys<'_> {
+    /// How the tag index files the filter (see [`FilterKeys`]); an `and` is filed under
+    /// its member of lowest `cost`.
+    pub(crate) fn keys(&self, cost: &impl Fn(&FilterCondition) -> u64) -> FilterKeys<'_> {
         let mut exclusions = Vec::new();
         self.expr.exclusions(&mut exclusions);
         FilterKeys {
-            anchors: self.expr.anchors(true),
+            anchors: self.expr.anchors(true, cost),
             exclusions,
             only_exclusions: self.expr.only_exclusions(),
         }

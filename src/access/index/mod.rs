@@ -582,27 +582,23 @@ impl GroupIndex {
         search.found.then_some(search.best)
     }
 
-    /// Calls `reached(g)` for every position `g` in `among` that a key of `asset` reaches
-    /// (once per key reaching it), until it returns `true`; returns whether it did. The
-    /// tag index walks the keys of negated conditions with it: a position reached is a
-    /// filter that fails. Allocation-free.
-    pub(crate) fn reach(
-        &self,
-        asset: &Asset,
-        among: &GroupSet,
-        reached: impl FnMut(u32) -> bool,
-    ) -> bool {
-        if among.is_empty() {
-            return false;
+    /// Marks `reached[i]` for each of `positions` (few: one subject's tags) that a key of
+    /// `asset` reaches; stops once all are marked. Each key's set is tested against the
+    /// positions not yet marked, one bit or short search each, so the walk costs the keys
+    /// times the positions left, however large the sets are. The tag index excludes
+    /// filters with it: a position reached there is a filter that fails. Allocation-free.
+    pub(crate) fn mark_reached(&self, asset: &Asset, positions: &[u32], reached: &mut [bool]) {
+        let left = reached.iter().filter(|r| !**r).count();
+        if left == 0 {
+            return;
         }
-        let mut walk = Reached {
+        let mut walk = Marked {
             pool: &self.core.pool,
-            among,
+            positions,
             reached,
-            stopped: false,
+            left,
         };
         self.core.walk_asset(asset, &mut walk);
-        walk.stopped
     }
 
     /// The number of groups indexed.
@@ -1113,25 +1109,48 @@ impl<F: FnMut(u32) -> bool> Offer for Verified<'_, F> {
     }
 }
 
-/// Hands every position of `among` a key reaches to `reached` (see [`GroupIndex::reach`]).
-struct Reached<'a, F> {
+/// Marks the positions a key reaches (see [`GroupIndex::mark_reached`]).
+struct Marked<'a> {
     pool: &'a Pool,
-    among: &'a GroupSet,
-    reached: F,
-    stopped: bool,
+    positions: &'a [u32],
+    reached: &'a mut [bool],
+    left: usize,
 }
 
-impl<F: FnMut(u32) -> bool> Offer for Reached<'_, F> {
+impl Marked<'_> {
+    /// Whether a position not yet marked is in `set`.
+    fn meets(&self, set: SetView<'_>) -> bool {
+        self.positions
+            .iter()
+            .zip(self.reached.iter())
+            .any(|(g, r)| !*r && self.pool.view_contains(set, *g))
+    }
+}
+
+impl Offer for Marked<'_> {
     fn offer(&mut self, set: SetView<'_>, holds: impl FnOnce() -> bool) -> bool {
-        if set.is_empty() || !self.pool.meets(set, self.among) || !holds() {
+        if set.is_empty() {
             return false;
         }
-        self.stopped = self.pool.any_common(set, self.among, &mut self.reached);
-        self.stopped
+        // The key is verified once, when a position first needs it.
+        let mut holds = Some(holds);
+        for (g, r) in self.positions.iter().zip(self.reached.iter_mut()) {
+            if *r || !self.pool.view_contains(set, *g) {
+                continue;
+            }
+            if let Some(h) = holds.take() {
+                if !h() {
+                    return false;
+                }
+            }
+            *r = true;
+            self.left -= 1;
+        }
+        self.left == 0
     }
 
     fn wants(&mut self, set: SetView<'_>) -> bool {
-        !set.is_empty() && self.pool.meets(set, self.among)
+        !set.is_empty() && self.meets(set)
     }
 }
 

@@ -227,6 +227,12 @@ impl Pool {
         }
     }
 
+    /// Whether group `g` is in the set `view` stands for.
+    #[inline]
+    pub(super) fn view_contains(&self, view: SetView<'_>, g: u32) -> bool {
+        view.plus.contains(&g) || (self.contains(view.base, g) && !view.minus.contains(&g))
+    }
+
     /// Whether the set meets `among`.
     #[inline]
     pub(super) fn meets(&self, view: SetView<'_>, among: &GroupSet) -> bool {
