@@ -54,7 +54,7 @@ enum Rows<'a> {
         /// The compiled filter over the groups that grant the subject the permission and
         /// take part in asset questions about it.
         groups: crate::access::GroupFilter,
-        /// Boxed: the anchor index is large beside the other variant.
+        /// Boxed: the filter index is large beside the other variant.
         tags: Option<Box<GrantedTags<'a>>>,
     },
 }
@@ -82,7 +82,7 @@ impl<'a> AssetFilter<'a> {
     }
 
     /// Heap bytes held by the compiled filter (the access groups' part and the granted
-    /// tags' anchor index).
+    /// tags' filter index).
     #[must_use]
     pub fn heap_bytes(&self) -> usize {
         match &self.rows {

@@ -505,11 +505,11 @@ impl FilterExpr {
     /// lowest `cost` (the tag index's estimate of how many tags a key reaching it makes
     /// candidates), so that a broad condition every tag shares (`ipv4 eq 10.0.0.0/8`) does
     /// not make every tag a candidate.
-    fn anchors(
-        &self,
+    fn anchors<'a>(
+        &'a self,
         deciding: bool,
-        cost: &impl Fn(&FilterCondition) -> u64,
-    ) -> Option<Vec<(&FilterCondition, bool)>> {
+        cost: &impl Fn(&'a FilterCondition) -> u64,
+    ) -> Option<Vec<(&'a FilterCondition, bool)>> {
         match self {
             FilterExpr::Condition(c) => c.is_anchor().then(|| vec![(c, deciding)]),
             FilterExpr::Or(members) => {
@@ -698,7 +698,7 @@ impl TagFilter {
 
     /// How the tag index files the filter (see [`FilterKeys`]); an `and` is filed under
     /// its member of lowest `cost`.
-    pub(crate) fn keys(&self, cost: &impl Fn(&FilterCondition) -> u64) -> FilterKeys<'_> {
+    pub(crate) fn keys<'a>(&'a self, cost: &impl Fn(&'a FilterCondition) -> u64) -> FilterKeys<'a> {
         let mut exclusions = Vec::new();
         self.expr.exclusions(&mut exclusions);
         FilterKeys {

@@ -119,7 +119,7 @@ impl FilterIndex {
         let mut keys = Vec::new();
         let filters: Vec<(u32, &TagFilter)> = filters.into_iter().collect();
         let cost = anchor_cost(&filters);
-        for (position, filter) in filters {
+        for &(position, filter) in &filters {
             let FilterKeys {
                 anchors,
                 exclusions,
@@ -275,26 +275,21 @@ impl FilterIndex {
 /// 600 tags test is no narrow anchor), times a measure of its breadth (1 plus the bits of
 /// the addresses an IP range spans; 21 for a pattern, which matches names without
 /// bound); a `tag.<Category>` value counts 1.
-fn anchor_cost<'f>(filters: &[(u32, &'f TagFilter)]) -> impl Fn(&FilterCondition) -> u64 + 'f {
-    let mut popularity: FxMap<(RuleType, TermValue), u64> = FxMap::default();
+fn anchor_cost<'f>(filters: &[(u32, &'f TagFilter)]) -> impl Fn(&'f FilterCondition) -> u64 {
+    let mut popularity: FxMap<(RuleType, &'f TermValue), u64> = FxMap::default();
     for (_, filter) in filters {
         for condition in filter.conditions() {
             if let (true, Some(rule_type)) = (condition.is_anchor(), rule_attribute(condition)) {
                 for term in condition.terms() {
-                    *popularity
-                        .entry((rule_type, term.value().clone()))
-                        .or_default() += 1;
+                    *popularity.entry((rule_type, term.value())).or_default() += 1;
                 }
             }
         }
     }
-    move |condition: &FilterCondition| match rule_attribute(condition) {
+    move |condition: &'f FilterCondition| match rule_attribute(condition) {
         Some(rule_type) => condition.terms().iter().fold(0u64, |sum, term| {
             let value = term.value();
-            let count = popularity
-                .get(&(rule_type, value.clone()))
-                .copied()
-                .unwrap_or(1);
+            let count = popularity.get(&(rule_type, value)).copied().unwrap_or(1);
             sum.saturating_add(count.saturating_mul(breadth_bits(value)))
         }),
         None => u64::try_from(condition.tag_values().len()).unwrap_or(u64::MAX),
