@@ -7,14 +7,15 @@
 //! the plain loop over the subject's granted tags (`TagFilter::matches` on each, in
 //! position order, the list worked out beforehand), and one evaluation of the deciding
 //! tag's filter on the allowed asset (`deciding_filter`: what verifying it costs). Plus
-//! `tags/build`: `Policy` builds at 5,000 positions, tags and groups.
+//! `tags/build`: `Policy` builds at 5,000 positions, tags and groups; and `tags/granted_all`:
+//! a subject granted every one of `n` negation-only tags (see [`granted_all`]).
 //!
 //! Ids: `tags/{layout}/{tags_is_allowed|tags_check|groups_is_allowed|groups_check|plain}/{allow|deny}/{n}`,
 //! `tags/{layout}/deciding_filter/allow/{n}`
-//! and `tags/build/{tags|groups}/{layout}/{n}`.
+//! `tags/build/{tags|groups}/{layout}/{n}` and `tags/granted_all/{tags_is_allowed|plain}/{allow|deny}/{n}`.
 //!
 //! Run: `cargo bench --bench tags -- --warm-up-time 1 --measurement-time 3`. To build fewer,
-//! set `TAGS_LAYOUTS` (names, comma-separated, `build` for the builds) and `TAGS_SIZES`
+//! set `TAGS_LAYOUTS` (names, comma-separated, `build` for the builds, `granted_all`) and `TAGS_SIZES`
 //! (e.g. `100,5000`; the builds take the largest). A case whose single call takes over
 //! 200 µs is measured with 10 samples instead of 100.
 //!
@@ -332,5 +333,90 @@ fn builds(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, workloads, builds);
+/// A subject granted every tag, all negation-only (`and` of `fqdn nmatch` a zone,
+/// `operating_system neq` a system, `fqdn neq` a host; 50 zones, 7 systems): the worst
+/// case for unanchored filters, whose exclusions then run over sets of thousands of
+/// candidates. `deny`: an asset without a system (every filter fails closed); `allow`: an
+/// asset most filters exclude, the first survivor at position 2. Beside it the plain loop
+/// over the granted tags in order.
+fn granted_all(c: &mut Criterion) {
+    use scangate::tags::{
+        FilterCondition, FilterExpr, Permission, PermissionAction, PermissionObject,
+        PermissionSubject, TagFilter, TagValue,
+    };
+    use scangate::{RoleId, User};
+    if !wanted("granted_all") {
+        return;
+    }
+    let uuid = |i: usize| -> Option<scangate::access::Uuid> {
+        format!("00000000-0000-4000-8000-{i:012x}").parse().ok()
+    };
+    let condition =
+        |f: &str, o: &str, v: &str| FilterCondition::parse(f, o, v).map(FilterExpr::Condition);
+    let mut group = c.benchmark_group("tags/granted_all");
+    for n in sizes() {
+        let built = (|| -> Result<(Policy, AccessControl), Box<dyn std::error::Error>> {
+            let mut tags = Vec::with_capacity(n);
+            let mut permission = Permission::new(uuid(1 << 40).ok_or("uuid")?, "every tag")
+                .with_actions([PermissionAction::CanView])
+                .with_subject(PermissionSubject::all_users());
+            for i in 0..n {
+                let filter = TagFilter::new(FilterExpr::And(vec![
+                    condition("fqdn", "nmatch", &format!("*.z{}.example", i % 50))?,
+                    condition("operating_system", "neq", &format!("sys{}", i % 7))?,
+                    condition(
+                        "fqdn",
+                        "neq",
+                        &format!("h{}.z{}.example", i % 3, (i + 1) % 50),
+                    )?,
+                ]))?;
+                let id = uuid(i).ok_or("uuid")?;
+                tags.push(TagValue::dynamic(id, "Dyn", &i.to_string(), filter)?);
+                permission = permission.with_object(PermissionObject::tag(id));
+            }
+            let control = AccessControl::new(tags, vec![permission])?;
+            let policy = Policy::builder()
+                .access_control(control.clone())
+                .user(User::new("u", RoleId::SECURITY_ANALYST))
+                .build()?;
+            Ok((policy, control))
+        })();
+        assert!(built.is_ok(), "granted_all/{n}: {:?}", built.err());
+        let Ok((policy, control)) = built else {
+            continue;
+        };
+        let denied = Asset::new().with("fqdn", "h0.z1.example");
+        let allowed = Asset::new()
+            .with("fqdn", "h0.z1.example")
+            .and_then(|a| a.with("operating_system", "sys3"));
+        let (Ok(denied), Ok(allowed)) = (denied, allowed) else {
+            continue;
+        };
+        let subject = Subject::user("u");
+        let granted: Vec<usize> = (0..n).collect();
+        for (case, asset) in [("allow", &allowed), ("deny", &denied)] {
+            let first = plain_first(&control, &granted, asset);
+            assert_eq!(
+                view(&policy, &subject, asset),
+                first.is_some(),
+                "granted_all/{case}/{n}"
+            );
+            assert_eq!(first.is_some(), case == "allow");
+            let is_allowed = || view(&policy, black_box(&subject), black_box(asset));
+            group.sample_size(samples_for(one_call(is_allowed)));
+            group.bench_function(
+                BenchmarkId::new(format!("tags_is_allowed/{case}"), n),
+                |b| b.iter(is_allowed),
+            );
+            let looped = || plain_first(&control, black_box(&granted), black_box(asset)).is_some();
+            group.sample_size(samples_for(one_call(looped)));
+            group.bench_function(BenchmarkId::new(format!("plain/{case}"), n), |b| {
+                b.iter(looped)
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, workloads, builds, granted_all);
 criterion_main!(benches);

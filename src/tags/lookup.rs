@@ -6,8 +6,9 @@
 //! - under its *deciding* anchors, the positive conditions with only `or`s above them: a
 //!   key reaching the tag there means the filter holds, no evaluation needed (an `or` of
 //!   conditions is then exactly an access group);
-//! - under its other anchors (an `and`'s member with the fewest values): a key reaching
-//!   the tag there makes it a candidate, whose filter is evaluated;
+//! - under its other anchors (an `and`'s member of lowest estimated reach, see
+//!   [`anchor_cost`]): a key reaching the tag there makes it a candidate, whose filter is
+//!   evaluated;
 //! - a filter with no anchor (only negated conditions, or attributes the index does not
 //!   hold) is *unanchored*: it is filed under its negated conditions' values, which
 //!   exclude it when a key reaches them. A filter that is only an `and` of such
@@ -19,11 +20,11 @@
 //! value matches (`docs/semantics.md`: the names of the tags the asset names, compared
 //! exactly).
 
+use smallvec::{SmallVec, smallvec};
+
 use super::filter::{FilterCondition, FilterKeys};
 use super::tag::TagValue;
 use super::{Field, TagFilter};
-use smallvec::{SmallVec, smallvec};
-
 use crate::access::{Asset, Attribute, FxMap, GroupIndex, GroupSet, RuleType, TermValue, Uuid};
 
 /// The policy's tags by category and value name (for `tag.<Category>` conditions).
@@ -49,8 +50,8 @@ impl TagNames {
     /// tags of those names.
     fn keys_of(&self, condition: &FilterCondition, out: &mut Vec<(RuleType, TermValue)>) {
         match condition.field() {
-            Field::Fixed(f) => {
-                if let Attribute::Rule(rule_type) = f.attribute() {
+            Field::Fixed(_) => {
+                if let Some(rule_type) = rule_attribute(condition) {
                     out.extend(
                         condition
                             .terms()
@@ -84,7 +85,10 @@ pub(crate) struct FilterIndex {
     excluding: Option<GroupIndex>,
     /// The unanchored tags that hold when not excluded, with the attributes (bits of
     /// [`RuleType::index`]) the asset must have.
-    required: FxMap<u32, u64>,
+    required: FxMap<u32, Attributes>,
+    /// The same tags by the attributes they need (one set per distinct need): for a
+    /// subject granted many, the tags an asset lacks attributes for are removed by set.
+    by_need: Vec<(Attributes, GroupSet)>,
 }
 
 /// A bit per access-group attribute.
@@ -144,14 +148,20 @@ impl FilterIndex {
                 keys.clear();
                 names.keys_of(condition, &mut keys);
                 excluding.extend(keys.drain(..).map(|(t, v)| (position, t, v)));
-                if let Field::Fixed(f) = condition.field() {
-                    if let Attribute::Rule(rule_type) = f.attribute() {
-                        required |= attribute_bit(rule_type);
-                    }
+                if let Some(rule_type) = rule_attribute(condition) {
+                    required |= attribute_bit(rule_type);
                 }
             }
             if only_exclusions {
                 index.required.insert(position, required);
+                match index.by_need.iter_mut().find(|(need, _)| *need == required) {
+                    Some((_, tags)) => {
+                        tags.insert(position as usize);
+                    }
+                    None => index
+                        .by_need
+                        .push((required, core::iter::once(position as usize).collect())),
+                }
             }
         }
         let build = |terms: &[(u32, RuleType, TermValue)]| {
@@ -227,13 +237,16 @@ impl FilterIndex {
         below: u32,
         mut holds: impl FnMut(u32) -> bool,
     ) -> Option<u32> {
-        // The granted unanchored tags below `below`, ascending: few for one subject, so
-        // kept on the stack (a subject granted more spills to the heap).
-        let mut candidates: SmallVec<[u32; 16]> = SmallVec::new();
+        /// Up to this many candidates, they are listed on the stack and tested one by one.
+        const FEW: usize = 64;
         let mine = self.unanchored.words();
+        let mut candidates: SmallVec<[u32; 16]> = SmallVec::new();
         for (w, bits) in granted.nonzero_words() {
             let both = bits & mine.get(w as usize).copied().unwrap_or(0);
             candidates.extend(set_bits(w, both).take_while(|g| *g < below));
+            if candidates.len() > FEW {
+                return self.first_of_many(asset, granted, below, holds);
+            }
         }
         if candidates.is_empty() {
             return None;
@@ -257,6 +270,56 @@ impl FilterIndex {
             })
     }
 
+    /// [`FilterIndex::first_unanchored`] for a subject granted many unanchored tags, with
+    /// sets: the candidates are a bitset, the tags whose attributes the asset lacks are
+    /// removed by need; the lowest 16 are tried as for few candidates (an allowed asset
+    /// usually ends there); else the keys' sets remove the excluded ones word by word,
+    /// and the first left that is not decided already is evaluated. At most two walks.
+    fn first_of_many(
+        &self,
+        asset: &Asset,
+        granted: &GroupSet,
+        below: u32,
+        mut holds: impl FnMut(u32) -> bool,
+    ) -> Option<u32> {
+        let mut candidates = granted.intersection(&self.unanchored);
+        let has = present(asset);
+        candidates.fill(|words| {
+            for (need, tags) in &self.by_need {
+                if need & !has != 0 {
+                    for (w, t) in words.iter_mut().zip(tags.words()) {
+                        *w &= !t;
+                    }
+                }
+            }
+            // Positions from `below` on do not count.
+            let first = (below / 64) as usize;
+            if let Some(w) = words.get_mut(first) {
+                *w &= 1u64.checked_shl(below % 64).map_or(u64::MAX, |b| b - 1);
+            }
+            for w in words.iter_mut().skip(first + 1) {
+                *w = 0;
+            }
+        });
+        let mut decide = |g: u32| self.required.contains_key(&g) || holds(g);
+        let Some(index) = &self.excluding else {
+            return candidates.iter().map(to_u32).find(|g| decide(*g));
+        };
+        // The lowest few first, as for a subject granted few: one walk marks them, and
+        // the lowest that survives is the answer, whatever the others.
+        let probe: SmallVec<[u32; 16]> = candidates.iter().take(16).map(to_u32).collect();
+        let mut excluded: SmallVec<[bool; 16]> = smallvec![false; probe.len()];
+        index.mark_reached(asset, &probe, &mut excluded);
+        for (g, excluded) in probe.iter().zip(&excluded) {
+            if !excluded && decide(*g) {
+                return Some(*g);
+            }
+            candidates.remove(*g as usize);
+        }
+        index.remove_reached(asset, &mut candidates);
+        candidates.iter().map(to_u32).find(|g| decide(*g))
+    }
+
     /// Heap bytes held.
     pub(crate) fn heap_bytes(&self) -> usize {
         [&self.deciding, &self.candidates, &self.excluding]
@@ -266,6 +329,11 @@ impl FilterIndex {
             .sum::<usize>()
             + self.unanchored.heap_bytes()
             + self.required.capacity() * core::mem::size_of::<(u32, Attributes, u64)>()
+            + self
+                .by_need
+                .iter()
+                .map(|(_, tags)| size_of::<(Attributes, GroupSet)>() + tags.heap_bytes())
+                .sum::<usize>()
     }
 }
 
@@ -316,6 +384,10 @@ fn breadth_bits(value: &TermValue) -> u64 {
         TermValue::Starts(_) | TermValue::Ends(_) | TermValue::Contains(_) => 21,
         _ => 1,
     }
+}
+
+fn to_u32(position: usize) -> u32 {
+    u32::try_from(position).unwrap_or(u32::MAX)
 }
 
 /// The positions of the set bits of word `w`.
@@ -502,5 +574,80 @@ mod tests {
         }
         // Both answers occur often.
         assert!(selected > 10_000 && selected < 100_000, "{selected}");
+    }
+
+    /// Over 64 granted unanchored tags the candidates are a bitset, the lowest 16 tried
+    /// first, the rest excluded through the keys' sets (`GroupIndex::remove_reached`): the
+    /// same answers.
+    #[test]
+    fn many_unanchored_tags_decide_as_the_filters() {
+        let tags: Vec<TagValue> = (0..130u8)
+            .map(|i| {
+                // The first 40 exclude every host: the lowest 16 tried first are all
+                // excluded, and the rest goes through the sets.
+                let zone = if i < 40 {
+                    "*.example".to_owned()
+                } else {
+                    format!("*.z{}.example", i % 5)
+                };
+                let filter = TagFilter::new(FilterExpr::And(vec![
+                    c("fqdn", "nmatch", &zone),
+                    c("operating_system", "neq", &format!("sys{}", i % 7)),
+                    c(
+                        "fqdn",
+                        "neq",
+                        &format!("h{}.z{}.example", i % 3, (i + 1) % 5),
+                    ),
+                ]))
+                .unwrap();
+                TagValue::dynamic(uuid(i), "Dyn", &i.to_string(), filter).unwrap()
+            })
+            .collect();
+        let names = TagNames::new(&tags);
+        let filters: Vec<(u32, &TagFilter)> = tags
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| Some((u32::try_from(i).ok()?, t.filter()?)))
+            .collect();
+        let index = FilterIndex::new(tags.len(), filters.iter().copied(), &names);
+        let all: GroupSet = (0..130).collect();
+        let odd: GroupSet = (0..130).filter(|i| i % 2 == 1).collect();
+        let late: GroupSet = (60..130).collect();
+        let mut selected = 0;
+        for h in 0..4 {
+            for z in 0..6 {
+                for os in [None, Some(0), Some(3), Some(6), Some(9)] {
+                    let mut asset = Asset::new()
+                        .with("fqdn", &format!("h{h}.z{z}.example"))
+                        .unwrap();
+                    if let Some(o) = os {
+                        asset = asset.with("operating_system", &format!("sys{o}")).unwrap();
+                    }
+                    for granted in [&all, &odd, &late] {
+                        let holds =
+                            |g: u32| tags[g as usize].filter().unwrap().matches(&asset, |_| None);
+                        let expected =
+                            (0..130u32).find(|g| granted.contains(*g as usize) && holds(*g));
+                        selected += usize::from(expected.is_some());
+                        assert_eq!(
+                            index.any(&asset, granted, holds),
+                            expected.is_some(),
+                            "{asset:?}"
+                        );
+                        assert_eq!(
+                            index.lowest(&asset, granted, u32::MAX, holds),
+                            expected,
+                            "{asset:?}"
+                        );
+                        assert_eq!(
+                            index.lowest(&asset, granted, 100, holds),
+                            expected.filter(|g| *g < 100),
+                            "{asset:?}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(selected > 50 && selected < 300, "{selected}");
     }
 }

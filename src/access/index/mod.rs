@@ -584,8 +584,7 @@ impl GroupIndex {
 
     /// Marks `reached[i]` for each of `positions` (few: one subject's tags) that a key of
     /// `asset` reaches; stops once all are marked. Each key's set is tested against the
-    /// positions not yet marked, one bit or short search each, so the walk costs the keys
-    /// times the positions left, however large the sets are. The tag index excludes
+    /// positions not yet marked, one bit or short search each. The tag index excludes
     /// filters with it: a position reached there is a filter that fails. Allocation-free.
     pub(crate) fn mark_reached(&self, asset: &Asset, positions: &[u32], reached: &mut [bool]) {
         let left = reached.iter().filter(|r| !**r).count();
@@ -597,6 +596,20 @@ impl GroupIndex {
             positions,
             reached,
             left,
+        };
+        self.core.walk_asset(asset, &mut walk);
+    }
+
+    /// Removes from `set` every position a key of `asset` reaches; stops once `set` is
+    /// empty. [`GroupIndex::mark_reached`] for many positions: a key costs the words of
+    /// its set that meet `set`, not the positions.
+    pub(crate) fn remove_reached(&self, asset: &Asset, set: &mut GroupSet) {
+        if set.is_empty() {
+            return;
+        }
+        let mut walk = Removed {
+            pool: &self.core.pool,
+            set,
         };
         self.core.walk_asset(asset, &mut walk);
     }
@@ -1151,6 +1164,26 @@ impl Offer for Marked<'_> {
 
     fn wants(&mut self, set: SetView<'_>) -> bool {
         !set.is_empty() && self.meets(set)
+    }
+}
+
+/// Removes the positions a key reaches (see [`GroupIndex::remove_reached`]).
+struct Removed<'a> {
+    pool: &'a Pool,
+    set: &'a mut GroupSet,
+}
+
+impl Offer for Removed<'_> {
+    fn offer(&mut self, set: SetView<'_>, holds: impl FnOnce() -> bool) -> bool {
+        if set.is_empty() || !self.pool.meets(set, self.set) || !holds() {
+            return false;
+        }
+        self.pool.subtract_from(set, self.set);
+        self.set.is_empty()
+    }
+
+    fn wants(&mut self, set: SetView<'_>) -> bool {
+        !set.is_empty() && self.pool.meets(set, self.set)
     }
 }
 

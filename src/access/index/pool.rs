@@ -8,6 +8,8 @@
 //! members added, a few removed): the IP tables use it to share one stored set between
 //! neighbouring address intervals (see `ip.rs`).
 
+use smallvec::SmallVec;
+
 use super::hash::FxMap;
 use super::set::GroupSet;
 
@@ -375,6 +377,43 @@ impl Pool {
         }
         for g in view.plus {
             out.insert(*g as usize);
+        }
+    }
+
+    /// Removes the set's members from `out`: word by word for a bitset, so that a set of
+    /// thousands costs its words, not its members.
+    pub(super) fn subtract_from(&self, view: SetView<'_>, out: &mut GroupSet) {
+        match self.stored(view.base) {
+            None => {}
+            Some(Stored::Sparse(a, b)) => {
+                for g in self.sparse(a, b) {
+                    if view.minus.binary_search(g).is_err() {
+                        out.remove(*g as usize);
+                    }
+                }
+            }
+            Some(Stored::Dense(at)) => {
+                // The view leaves out its `minus` members (at most a few): those `out` holds
+                // are put back after the words are cleared.
+                let keep: SmallVec<[u32; 16]> = view
+                    .minus
+                    .iter()
+                    .copied()
+                    .filter(|m| out.contains(*m as usize))
+                    .collect();
+                let words = self.dense(at);
+                out.fill(|o| {
+                    for (x, w) in o.iter_mut().zip(words) {
+                        *x &= !w;
+                    }
+                });
+                for m in keep {
+                    out.insert(m as usize);
+                }
+            }
+        }
+        for g in view.plus {
+            out.remove(*g as usize);
         }
     }
 
