@@ -89,19 +89,22 @@ impl FilterOperator {
     /// The operator's rule over an asset's values of the field, given whether one value
     /// matches the condition's values: none present fails every operator (fail closed);
     /// `set-hasonly` needs every value to match, a negated operator none, the others one.
+    /// (`FilterCondition::first_match` applies the same rule and also says which value
+    /// decided.)
+    #[inline]
     pub(crate) fn rule<V>(
         self,
-        values: impl Iterator<Item = V>,
-        matches: impl Fn(&V) -> bool,
+        values: impl Iterator<Item = V> + Clone,
+        matches: impl Fn(V) -> bool,
     ) -> bool {
-        let mut values = values.peekable();
-        if values.peek().is_none() {
+        let mut values = values;
+        if values.clone().next().is_none() {
             return false;
         }
         match self {
-            FilterOperator::SetHasonly => values.all(|v| matches(&v)),
-            op if op.is_negated() => !values.any(|v| matches(&v)),
-            _ => values.any(|v| matches(&v)),
+            FilterOperator::SetHasonly => values.all(matches),
+            op if op.is_negated() => !values.any(matches),
+            _ => values.any(matches),
         }
     }
 }

@@ -279,17 +279,11 @@ impl FilterCondition {
         tag_name: &impl Fn(&Uuid) -> Option<(&'t str, &'t str)>,
     ) -> bool {
         match (&self.field, &self.values) {
-            (Field::Fixed(f), Values::Terms(terms)) => {
-                // The slice's own loops: this is the hot path of a tag check.
-                let values = asset.attribute_values(f.attribute());
-                let matches = |v: &AssetValue| terms.iter().any(|t| t.matches(v));
-                match self.operator {
-                    _ if values.is_empty() => false,
-                    FilterOperator::SetHasonly => values.iter().all(matches),
-                    op if op.is_negated() => !values.iter().any(matches),
-                    _ => values.iter().any(matches),
-                }
-            }
+            (Field::Fixed(f), Values::Terms(terms)) => self
+                .operator
+                .rule(asset.attribute_values(f.attribute()).iter(), |v| {
+                    terms.iter().any(|t| t.matches(v))
+                }),
             (Field::TagCategory(category), Values::Names(names)) => self.operator.rule(
                 asset
                     .values(RuleType::TagUuid)
@@ -300,7 +294,7 @@ impl FilterCondition {
                             .map(|(_, value)| value),
                         _ => None,
                     }),
-                |v| names.iter().any(|n| **n == **v),
+                |v| names.iter().any(|n| **n == *v),
             ),
             _ => false,
         }
