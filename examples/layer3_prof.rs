@@ -1,3 +1,12 @@
+//! Repeats one access-group decision of the layer-3 workloads
+//! (`benches/support/workloads.rs`), for instruction counts under `valgrind
+//! --tool=callgrind` and for profilers; the access-group twin of `examples/tags_prof.rs`.
+//!
+//! `layer3_prof KIND N CASE ITERATIONS`, e.g. `layer3_prof dense 5000 deny 200000`: `KIND`
+//! a workload of `benches/layer3.rs` (`dense`, `shared8`, `nested`, …), `N` groups of 10 rules,
+//! `CASE` `allow` or `deny` (the allowed or denied asset), with `/check` for `check`
+//! instead of `is_allowed`. Prints the time per call; for instructions per call, take the
+//! difference of two runs' totals (`docs/performance.md`, "Dynamic tags (v3)").
 #![allow(missing_docs, clippy::unwrap_used)]
 #[path = "../benches/support/workloads.rs"]
 mod workloads;
