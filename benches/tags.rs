@@ -337,8 +337,8 @@ fn builds(c: &mut Criterion) {
 /// `operating_system neq` a system, `fqdn neq` a host; 50 zones, 7 systems): the worst
 /// case for unanchored filters, whose exclusions then run over sets of thousands of
 /// candidates. `deny`: an asset without a system (every filter fails closed); `allow`: an
-/// asset most filters exclude, the first survivor at position 2. Beside it the plain loop
-/// over the granted tags in order.
+/// asset the first two filters exclude (the first survivor is at position 2). Beside it
+/// the plain loop over the granted tags in order.
 fn granted_all(c: &mut Criterion) {
     use scangate::tags::{
         FilterCondition, FilterExpr, Permission, PermissionAction, PermissionObject,
