@@ -287,6 +287,10 @@ struct Summary<'a> {
     access_groups: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     users: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tags: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    permissions: Option<usize>,
 }
 
 fn json_line(out: &mut impl Write, value: &impl Serialize) -> Result<(), Failure> {
@@ -322,6 +326,10 @@ fn validate(path: &str) -> Result<ExitCode, Failure> {
             roles: loaded.as_ref().map(|p| p.roles().len()),
             access_groups: loaded.as_ref().map(|p| p.access_groups().len()),
             users: loaded.as_ref().map(|p| p.users().count()),
+            tags: loaded.as_ref().map(|p| p.access_control().tags().len()),
+            permissions: loaded
+                .as_ref()
+                .map(|p| p.access_control().permissions().len()),
         },
     )?;
     out.flush()

@@ -122,9 +122,11 @@ fn check_one_request_and_usage_errors() {
 fn validate_reports_every_problem_with_its_location() {
     let good = run(&["validate", "--policy", POLICY]);
     assert!(good.status.success());
+    // 8 built-in roles and the file's 3; the file's groups, users, v3 tags and
+    // permissions.
     assert_eq!(
         String::from_utf8_lossy(&good.stdout).trim(),
-        r#"{"policy":"tests/data/engine/policy.json","valid":true,"problems":0,"roles":11,"access_groups":3,"users":9}"#
+        r#"{"policy":"tests/data/engine/policy.json","valid":true,"problems":0,"roles":11,"access_groups":3,"users":9,"tags":3,"permissions":4}"#
     );
 
     let bad = run(&["validate", "--policy", "tests/data/engine/bad_policy.json"]);
