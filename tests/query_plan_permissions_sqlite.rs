@@ -11,73 +11,23 @@
     clippy::panic
 )] // tests may panic
 
+#[path = "support/plan_db.rs"]
+mod plan_db;
 #[path = "support/plan_tags.rs"]
 mod plan_tags;
 #[path = "support/plan_tags_sql.rs"]
 mod plan_tags_sql;
 
+use plan_db::{sqlite_database, sqlite_select};
 use plan_tags::{ACTIONS, subjects};
 use plan_tags_sql::Coverage;
-use rusqlite::{Connection, params_from_iter};
-use scangate::Asset;
-use scangate::plan::{Dialect, Plan, Schema, SqlValue};
-
-fn to_sqlite(value: &SqlValue) -> rusqlite::types::Value {
-    match value {
-        SqlValue::Text(s) => rusqlite::types::Value::Text(s.clone()),
-        SqlValue::Blob(b) => rusqlite::types::Value::Blob(b.clone()),
-        other => panic!("not a SQLite value: {other:?}"),
-    }
-}
-
-fn database(assets: &[Asset]) -> Connection {
-    let mut db = Connection::open_in_memory().unwrap();
-    let schema = Schema::default();
-    for statement in schema.create_statements(Dialect::Sqlite, "INTEGER") {
-        db.execute(&statement, []).unwrap();
-    }
-    let tx = db.transaction().unwrap();
-    {
-        let mut asset_row = tx.prepare("INSERT INTO assets (id) VALUES (?)").unwrap();
-        let mut value_row = tx
-            .prepare(&schema.insert_statement(Dialect::Sqlite))
-            .unwrap();
-        for (id, asset) in assets.iter().enumerate() {
-            let id = i64::try_from(id).unwrap();
-            asset_row.execute([id]).unwrap();
-            for row in Schema::rows(asset, Dialect::Sqlite).unwrap() {
-                let ip = row.ip.as_ref().map(to_sqlite);
-                value_row
-                    .execute(rusqlite::params![id, row.attribute, row.value, ip])
-                    .unwrap();
-            }
-        }
-    }
-    tx.commit().unwrap();
-    db.execute("ANALYZE", []).unwrap();
-    db
-}
-
-fn select(db: &Connection, plan: &Plan<'_>) -> Vec<i64> {
-    let clause = plan.to_sql(Dialect::Sqlite, &Schema::default());
-    let sql = format!("SELECT id FROM assets WHERE {} ORDER BY id", clause.sql);
-    let mut statement = db
-        .prepare_cached(&sql)
-        .unwrap_or_else(|e| panic!("{e}: {sql}"));
-    statement
-        .query_map(params_from_iter(clause.params.iter().map(to_sqlite)), |r| {
-            r.get(0)
-        })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
-}
+use scangate::plan::{Dialect, Plan, Schema};
 
 #[test]
 fn sqlite_selects_what_is_allowed_with_permissions_and_tags() {
     let start = std::time::Instant::now();
     let assets = plan_tags_sql::assets();
-    let db = database(&assets);
+    let db = sqlite_database(&assets);
     let loaded = start.elapsed();
     let mut coverage = Coverage::default();
     let (mut cases, mut filters, mut selected, mut by_tags) = (0usize, 0usize, 0usize, 0usize);
@@ -85,7 +35,7 @@ fn sqlite_selects_what_is_allowed_with_permissions_and_tags() {
         for subject in subjects() {
             for action in ACTIONS {
                 let plan = policy.plan(&subject, action);
-                let ids = select(&db, &plan);
+                let ids = sqlite_select(&db, &plan);
                 let expected = plan_tags_sql::accepted(&policy, &subject, action, &assets);
                 assert_eq!(
                     ids,
@@ -129,14 +79,14 @@ fn sqlite_selects_what_is_allowed_with_permissions_and_tags() {
 #[test]
 fn hostile_filters_are_parameters_and_match_only_themselves() {
     let (policy, assets, expected) = plan_tags_sql::hostile();
-    let db = database(&assets);
+    let db = sqlite_database(&assets);
     let alice = plan_tags_sql::alice();
     let plan = policy.plan(&alice, scangate::Action::ASSET_VIEW);
     let clause = plan.to_sql(Dialect::Sqlite, &Schema::default());
     for term in ["drop", "50", "brien", "it's", "run"] {
         assert!(!clause.sql.to_lowercase().contains(term), "{}", clause.sql);
     }
-    let ids = select(&db, &plan);
+    let ids = sqlite_select(&db, &plan);
     assert_eq!(ids, expected);
     assert_eq!(
         ids,

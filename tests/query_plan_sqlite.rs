@@ -9,57 +9,23 @@
     clippy::panic
 )] // tests may panic
 
+#[path = "support/plan_db.rs"]
+mod plan_db;
 #[path = "support/plan_policies.rs"]
 mod plan_policies;
 #[path = "support/plan_sql.rs"]
 mod plan_sql;
 
+use plan_db::{sqlite_database, sqlite_select};
 use plan_policies::{ACTIONS, subjects};
-use rusqlite::{Connection, params_from_iter};
-use scangate::plan::{Dialect, Plan, Schema, SqlValue};
-
-fn to_sqlite(value: &SqlValue) -> rusqlite::types::Value {
-    match value {
-        SqlValue::Text(s) => rusqlite::types::Value::Text(s.clone()),
-        SqlValue::Blob(b) => rusqlite::types::Value::Blob(b.clone()),
-        other => panic!("not a SQLite value: {other:?}"),
-    }
-}
-
-fn database(assets: &[scangate::Asset]) -> Connection {
-    let mut db = Connection::open_in_memory().unwrap();
-    let schema = Schema::default();
-    for statement in schema.create_statements(Dialect::Sqlite, "INTEGER") {
-        db.execute(&statement, []).unwrap();
-    }
-    let tx = db.transaction().unwrap();
-    {
-        let mut asset_row = tx.prepare("INSERT INTO assets (id) VALUES (?)").unwrap();
-        let mut value_row = tx
-            .prepare(&schema.insert_statement(Dialect::Sqlite))
-            .unwrap();
-        for (id, asset) in assets.iter().enumerate() {
-            let id = i64::try_from(id).unwrap();
-            asset_row.execute([id]).unwrap();
-            for row in Schema::rows(asset, Dialect::Sqlite).unwrap() {
-                let ip = row.ip.as_ref().map(to_sqlite);
-                value_row
-                    .execute(rusqlite::params![id, row.attribute, row.value, ip])
-                    .unwrap();
-            }
-        }
-    }
-    tx.commit().unwrap();
-    db.execute("ANALYZE", []).unwrap();
-    db
-}
+use scangate::plan::{Dialect, Plan, Schema};
 
 #[test]
 fn sqlite_selects_what_the_filter_accepts() {
     let start = std::time::Instant::now();
     let assets = plan_sql::assets();
     let generated = start.elapsed();
-    let db = database(&assets);
+    let db = sqlite_database(&assets);
     let loaded = start.elapsed();
     let schema = Schema::default();
     let (mut cases, mut filters, mut selected) = (0usize, 0usize, 0usize);
@@ -68,15 +34,7 @@ fn sqlite_selects_what_the_filter_accepts() {
             for action in ACTIONS {
                 let plan = policy.plan(&subject, action);
                 let clause = plan.to_sql(Dialect::Sqlite, &schema);
-                let sql = format!("SELECT id FROM assets WHERE {} ORDER BY id", clause.sql);
-                let mut statement = db.prepare_cached(&sql).unwrap();
-                let ids: Vec<i64> = statement
-                    .query_map(params_from_iter(clause.params.iter().map(to_sqlite)), |r| {
-                        r.get(0)
-                    })
-                    .unwrap()
-                    .collect::<Result<_, _>>()
-                    .unwrap();
+                let ids = sqlite_select(&db, &plan);
                 let expected = plan_sql::accepted(&policy, &subject, action, &assets);
                 assert_eq!(
                     ids, expected,
@@ -103,7 +61,7 @@ fn sqlite_selects_what_the_filter_accepts() {
 fn hostile_terms_are_parameters_and_match_only_themselves() {
     use scangate::{Action, Subject};
     let (policy, assets, expected) = plan_sql::hostile();
-    let db = database(&assets);
+    let db = sqlite_database(&assets);
     let plan = policy.plan(&Subject::user("alice"), Action::ASSET_VIEW);
     let clause = plan.to_sql(Dialect::Sqlite, &Schema::default());
     for term in ["DROP", "50", "slash", "it", "Brien"] {
@@ -113,15 +71,7 @@ fn hostile_terms_are_parameters_and_match_only_themselves() {
             clause.sql
         );
     }
-    let sql = format!("SELECT id FROM assets WHERE {} ORDER BY id", clause.sql);
-    let mut statement = db.prepare(&sql).unwrap();
-    let ids: Vec<i64> = statement
-        .query_map(params_from_iter(clause.params.iter().map(to_sqlite)), |r| {
-            r.get(0)
-        })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let ids = sqlite_select(&db, &plan);
     assert_eq!(ids, expected);
     assert_eq!(
         ids,

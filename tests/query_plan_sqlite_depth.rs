@@ -10,9 +10,12 @@
     clippy::panic
 )] // tests may panic
 
-use rusqlite::{Connection, params_from_iter};
+#[path = "support/plan_db.rs"]
+mod plan_db;
+
+use plan_db::{sqlite_database, sqlite_select};
 use scangate::access::{AccessGroupType, AccessGroups, AccessPermissions, Principal, Rule};
-use scangate::plan::{Dialect, Plan, Schema, SqlValue};
+use scangate::plan::Plan;
 use scangate::tags::{
     AccessControl, FilterCondition, FilterExpr, Permission, PermissionAction, PermissionObject,
     PermissionSubject, TagFilter, TagValue,
@@ -21,49 +24,13 @@ use scangate::{AccessGroup, Action, Asset, Policy, Resource, RoleId, Subject, Us
 
 const ALICE: &str = "00000000-0000-4000-8000-00000000000a";
 
-fn to_sqlite(value: &SqlValue) -> rusqlite::types::Value {
-    match value {
-        SqlValue::Text(s) => rusqlite::types::Value::Text(s.clone()),
-        SqlValue::Blob(b) => rusqlite::types::Value::Blob(b.clone()),
-        other => panic!("not a SQLite value: {other:?}"),
-    }
-}
-
 /// The ids SQLite selects for `alice`'s view plan, and those `is_allowed` accepts.
 fn run(policy: &Policy, assets: &[Asset]) -> (Vec<i64>, Vec<i64>) {
-    let mut db = Connection::open_in_memory().unwrap();
-    let schema = Schema::default();
-    for statement in schema.create_statements(Dialect::Sqlite, "INTEGER") {
-        db.execute(&statement, []).unwrap();
-    }
-    let tx = db.transaction().unwrap();
-    for (id, asset) in assets.iter().enumerate() {
-        let id = i64::try_from(id).unwrap();
-        tx.execute("INSERT INTO assets (id) VALUES (?)", [id])
-            .unwrap();
-        for row in Schema::rows(asset, Dialect::Sqlite).unwrap() {
-            let ip = row.ip.as_ref().map(to_sqlite);
-            tx.execute(
-                &schema.insert_statement(Dialect::Sqlite),
-                rusqlite::params![id, row.attribute, row.value, ip],
-            )
-            .unwrap();
-        }
-    }
-    tx.commit().unwrap();
+    let db = sqlite_database(assets);
     let alice = Subject::user(ALICE);
     let plan = policy.plan(&alice, Action::ASSET_VIEW);
     assert!(matches!(plan, Plan::Filter(_)));
-    let clause = plan.to_sql(Dialect::Sqlite, &schema);
-    let sql = format!("SELECT id FROM assets WHERE {} ORDER BY id", clause.sql);
-    let mut statement = db.prepare(&sql).unwrap_or_else(|e| panic!("{e}"));
-    let ids = statement
-        .query_map(params_from_iter(clause.params.iter().map(to_sqlite)), |r| {
-            r.get(0)
-        })
-        .unwrap()
-        .collect::<Result<Vec<i64>, _>>()
-        .unwrap();
+    let ids = sqlite_select(&db, &plan);
     let expected = assets
         .iter()
         .enumerate()

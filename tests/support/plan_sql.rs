@@ -3,8 +3,7 @@
 //! generators of `plan_policies.rs`), and the ids the in-memory filter accepts.
 #![allow(dead_code)]
 
-use proptest::strategy::{Strategy, ValueTree};
-use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use super::plan_db::{pooled_assets, sample};
 use scangate::{Action, Asset, Policy, Subject};
 
 /// How many assets each database holds.
@@ -12,38 +11,20 @@ pub const ASSETS: usize = 10_000;
 /// How many random policies are asked about them.
 pub const POLICIES: usize = 12;
 
-/// `n` values of `strategy`, the same on every run (`seed` chooses which).
-pub fn sample<S: Strategy>(strategy: S, n: usize, seed: u8) -> Vec<S::Value> {
-    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]);
-    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
-    (0..n)
-        .map(|_| strategy.new_tree(&mut runner).unwrap().current())
-        .collect()
-}
-
 /// The assets (their ids are their positions): 0 to 5 values each, drawn from 3,000 random
-/// attribute values (generating 10,000 assets through proptest's strategies takes seconds in
-/// a debug build; drawing from a pool with a small generator is instant and covers the same
-/// values).
+/// attribute values (`plan_db::pooled_assets`).
 pub fn assets() -> Vec<Asset> {
     let pool = sample(super::plan_policies::attribute_value(), 3_000, 7);
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = move |below: usize| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        usize::try_from(x % u64::try_from(below).unwrap()).unwrap()
-    };
-    (0..ASSETS)
-        .map(|_| {
-            let mut asset = Asset::new();
-            for _ in 0..next(6) {
-                let (attribute, value) = &pool[next(pool.len())];
-                let _ = asset.insert(*attribute, value); // a name of only `.`: skipped
-            }
-            asset
-        })
-        .collect()
+    // A name of only `.` is refused: skipped.
+    pooled_assets(
+        &pool,
+        ASSETS,
+        6,
+        0x9E37_79B9_7F4A_7C15,
+        |asset, attribute, value| {
+            let _ = asset.insert(*attribute, value);
+        },
+    )
 }
 
 /// The policies, of up to 15 groups each (with the 7 subjects and 4 actions, 336 plans).

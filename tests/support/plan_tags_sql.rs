@@ -6,8 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use proptest::strategy::{Strategy, ValueTree};
-use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use super::plan_db::{pooled_assets, sample};
 use scangate::access::{AccessGroups, AccessPermissions, Attribute, Principal, Rule};
 use scangate::plan::{Plan, TagExpr};
 use scangate::tags::{
@@ -21,36 +20,20 @@ pub const ASSETS: usize = 5_000;
 /// How many random policies are asked about them.
 pub const POLICIES: usize = 24;
 
-/// `n` values of `strategy`, the same on every run (`seed` chooses which).
-pub fn sample<S: Strategy>(strategy: S, n: usize, seed: u8) -> Vec<S::Value> {
-    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]);
-    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
-    (0..n)
-        .map(|_| strategy.new_tree(&mut runner).unwrap().current())
-        .collect()
-}
-
 /// The assets (their ids are their positions): 0 to 7 values each, drawn from 3,000 random
-/// attribute values (as `plan_sql.rs` does: drawing from a pool is instant).
+/// attribute values (`plan_db::pooled_assets`).
 pub fn assets() -> Vec<Asset> {
     let pool = sample(super::plan_tags::attribute_value(), 3_000, 17);
-    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-    let mut next = move |below: usize| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        usize::try_from(x % u64::try_from(below).unwrap()).unwrap()
-    };
-    (0..ASSETS)
-        .map(|_| {
-            let mut asset = Asset::new();
-            for _ in 0..next(8) {
-                let (attribute, value) = &pool[next(pool.len())];
-                let _ = asset.insert_attribute(*attribute, value); // a name of only `.`: skipped
-            }
-            asset
-        })
-        .collect()
+    // A name of only `.` is refused: skipped.
+    pooled_assets(
+        &pool,
+        ASSETS,
+        8,
+        0x2545_F491_4F6C_DD1D,
+        |asset, attribute, value| {
+            let _ = asset.insert_attribute(*attribute, value);
+        },
+    )
 }
 
 /// The policies: up to four groups, six tags and six permissions each.
