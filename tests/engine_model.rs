@@ -38,12 +38,11 @@ use model::generate::{
     PolicyRaw, RequestRaw, UNKNOWN_ACTION, build_policy, build_resource, build_subject, policy_raw,
     request_raw, requester_perms,
 };
+use model::generate::{model_cases, runner_config};
 use model::tables::{self, ACTIONS};
 use model::{GroupType, Layer as MLayer, ObjectDetail};
 use proptest::prelude::*;
-use proptest::test_runner::{
-    Config, FileFailurePersistence, RngAlgorithm, TestCaseError, TestRunner,
-};
+use proptest::test_runner::{TestCaseError, TestRunner};
 use scangate::{Policy, policy::Request};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -177,29 +176,11 @@ fn run_case(case: &Case, tally: &Mutex<Tally>) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// 100,000 cases unless `SCANGATE_MODEL_CASES` says otherwise, split between the two
-/// tests below (which the test harness runs on two threads).
-fn cases() -> u32 {
-    std::env::var("SCANGATE_MODEL_CASES")
-        .ok()
-        .map(|v| v.parse().expect("SCANGATE_MODEL_CASES is a number"))
-        .unwrap_or(100_000)
-}
-
 fn run(json: bool) {
-    let cases = cases().div_ceil(2);
-    let config = Config {
-        cases,
-        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
-            "proptest-regressions",
-        ))),
-        source_file: Some(file!()),
-        max_shrink_time: 120_000,
-        // ChaCha in a debug build costs a quarter of the run; the cases need no
-        // cryptographic randomness.
-        rng_algorithm: RngAlgorithm::XorShift,
-        ..Config::default()
-    };
+    // 100,000 cases unless `SCANGATE_MODEL_CASES` says otherwise, split between
+    // the two tests below (which the test harness runs on two threads).
+    let cases = model_cases(100_000).div_ceil(2);
+    let config = runner_config(cases, file!());
     let tally = Mutex::new(Tally::default());
     let mut runner = TestRunner::new(config);
     if let Err(error) = runner.run(&case(json), |case| run_case(&case, &tally)) {

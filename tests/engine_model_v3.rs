@@ -35,6 +35,7 @@
 mod model;
 
 use model::convert::{CrateResource, builder_engine, crate_subject, engine_outcome, request_json};
+use model::generate::{model_cases, runner_config};
 use model::generate_v3::{
     self as gen3, PolicyRaw, RequestRaw, STRANGER, TEAMS, USERS, build_policy, build_resource,
     build_subject, policy_raw, request_raw,
@@ -43,9 +44,7 @@ use model::tables::ADMINISTRATOR;
 use model::v3::{self, Carried, Granted};
 use model::{Layer as MLayer, NIL_UUID, ObjectDetail};
 use proptest::prelude::*;
-use proptest::test_runner::{
-    Config, FileFailurePersistence, RngAlgorithm, TestCaseError, TestRunner,
-};
+use proptest::test_runner::{TestCaseError, TestRunner};
 use scangate::{Policy, policy::Request, tags::Permission};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -315,26 +314,11 @@ fn run_case(case: &Case, tally: &Mutex<Tally>) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// 20,000 cases unless `SCANGATE_MODEL_CASES` says otherwise.
-fn cases() -> u32 {
-    std::env::var("SCANGATE_MODEL_CASES")
-        .ok()
-        .map(|v| v.parse().expect("SCANGATE_MODEL_CASES is a number"))
-        .unwrap_or(20_000)
-}
-
 fn run(groups: bool) {
-    let cases = cases().div_ceil(2);
-    let config = Config {
-        cases,
-        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
-            "proptest-regressions",
-        ))),
-        source_file: Some(file!()),
-        max_shrink_time: 120_000,
-        rng_algorithm: RngAlgorithm::XorShift,
-        ..Config::default()
-    };
+    // 20,000 cases unless `SCANGATE_MODEL_CASES` says otherwise, split between
+    // the two tests below (which the test harness runs on two threads).
+    let cases = model_cases(20_000).div_ceil(2);
+    let config = runner_config(cases, file!());
     let tally = Mutex::new(Tally::default());
     let started = Instant::now();
     let mut runner = TestRunner::new(config);

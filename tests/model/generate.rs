@@ -1133,3 +1133,31 @@ pub fn request_raw() -> impl Strategy<Value = RequestRaw> {
             json,
         })
 }
+
+/// How many cases a differential test runs: `SCANGATE_MODEL_CASES` when set, else
+/// `default`.
+pub fn model_cases(default: u32) -> u32 {
+    std::env::var("SCANGATE_MODEL_CASES")
+        .ok()
+        .map(|v| v.parse().expect("SCANGATE_MODEL_CASES is a number"))
+        .unwrap_or(default)
+}
+
+/// The runner configuration of the differential tests: `cases` cases, failures kept in
+/// `proptest-regressions` beside `source_file` (the test's `file!()`), two minutes of
+/// shrinking.
+pub fn runner_config(cases: u32, source_file: &'static str) -> proptest::test_runner::Config {
+    use proptest::test_runner::{Config, FileFailurePersistence, RngAlgorithm};
+    Config {
+        cases,
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
+            "proptest-regressions",
+        ))),
+        source_file: Some(source_file),
+        max_shrink_time: 120_000,
+        // ChaCha in a debug build costs a quarter of the run; the cases need no
+        // cryptographic randomness.
+        rng_algorithm: RngAlgorithm::XorShift,
+        ..Config::default()
+    }
+}
