@@ -430,8 +430,8 @@ mod tests {
                 c("fqdn", "match", "*.lab.example"),
             ]),
             and(vec![c("operating_system", "eq", "linux")]),
-            // Candidates: an `and` (its fewest-valued member is the anchor), and an `or`
-            // whose second member is an `and`.
+            // Candidates: an `and` (filed under its member of lowest estimated reach), and
+            // an `or` whose second member is an `and`.
             and(vec![
                 c("ipv4", "eq", "10.0.0.0/8"),
                 c("fqdn", "nmatch", "a*lab"),
@@ -533,43 +533,65 @@ mod tests {
         out
     }
 
-    /// `any` and `lowest` agree with evaluating every granted filter, for every subset of
-    /// the filters granted and every bound.
-    #[test]
-    fn the_index_decides_as_the_filters() {
-        let tags = tags();
-        let names = TagNames::new(&tags);
-        let filters: Vec<(u32, &TagFilter)> = tags
+    /// The index of `tags`' filters.
+    fn index_of(tags: &[TagValue]) -> FilterIndex {
+        let filters = tags
             .iter()
             .enumerate()
-            .filter_map(|(i, t)| Some((u32::try_from(i).ok()?, t.filter()?)))
-            .collect();
-        let index = FilterIndex::new(tags.len(), filters.iter().copied(), &names);
+            .filter_map(|(i, t)| Some((u32::try_from(i).ok()?, t.filter()?)));
+        FilterIndex::new(tags.len(), filters, &TagNames::new(tags))
+    }
+
+    /// Asserts that `any` and `lowest` (at each of `bounds`) answer for `asset` what
+    /// evaluating the filters of `granted` in order does; returns whether one selects it.
+    fn assert_decides_as_the_filters(
+        index: &FilterIndex,
+        tags: &[TagValue],
+        asset: &Asset,
+        granted: &GroupSet,
+        bounds: &[u32],
+    ) -> bool {
         let name = |u: &Uuid| {
             tags.iter()
                 .find(|t| t.uuid() == *u)
                 .map(|t| (t.category(), t.value()))
         };
+        let holds = |g: u32| tags[g as usize].filter().unwrap().matches(asset, name);
+        let expected = granted.iter().map(|g| g as u32).find(|g| holds(*g));
+        assert_eq!(
+            index.any(asset, granted, holds),
+            expected.is_some(),
+            "{asset:?}"
+        );
+        for below in bounds {
+            assert_eq!(
+                index.lowest(asset, granted, *below, holds),
+                expected.filter(|g| g < below),
+                "below {below} {asset:?}"
+            );
+        }
+        expected.is_some()
+    }
+
+    /// `any` and `lowest` agree with evaluating every granted filter, for every subset of
+    /// the filters granted and every bound.
+    #[test]
+    fn the_index_decides_as_the_filters() {
+        let tags = tags();
+        let index = index_of(&tags);
         let assets = assets(&tags);
         let mut selected = 0;
         for subset in 0u32..256 {
             let granted: GroupSet = (0..8).filter(|i| subset & (1 << i) != 0).collect();
             for asset in &assets {
-                let holds = |g: u32| tags[g as usize].filter().unwrap().matches(asset, name);
-                let expected = (0..8u32).find(|g| granted.contains(*g as usize) && holds(*g));
-                selected += usize::from(expected.is_some());
-                assert_eq!(
-                    index.any(asset, &granted, holds),
-                    expected.is_some(),
-                    "{subset:08b} {asset:?}"
+                let one = assert_decides_as_the_filters(
+                    &index,
+                    &tags,
+                    asset,
+                    &granted,
+                    &[u32::MAX, 3, 6],
                 );
-                for below in [u32::MAX, 3, 6] {
-                    assert_eq!(
-                        index.lowest(asset, &granted, below, holds),
-                        expected.filter(|g| *g < below),
-                        "{subset:08b} below {below} {asset:?}"
-                    );
-                }
+                selected += usize::from(one);
             }
         }
         // Both answers occur often.
@@ -603,13 +625,7 @@ mod tests {
                 TagValue::dynamic(uuid(i), "Dyn", &i.to_string(), filter).unwrap()
             })
             .collect();
-        let names = TagNames::new(&tags);
-        let filters: Vec<(u32, &TagFilter)> = tags
-            .iter()
-            .enumerate()
-            .filter_map(|(i, t)| Some((u32::try_from(i).ok()?, t.filter()?)))
-            .collect();
-        let index = FilterIndex::new(tags.len(), filters.iter().copied(), &names);
+        let index = index_of(&tags);
         let all: GroupSet = (0..130).collect();
         let odd: GroupSet = (0..130).filter(|i| i % 2 == 1).collect();
         let late: GroupSet = (60..130).collect();
@@ -624,26 +640,14 @@ mod tests {
                         asset = asset.with("operating_system", &format!("sys{o}")).unwrap();
                     }
                     for granted in [&all, &odd, &late] {
-                        let holds =
-                            |g: u32| tags[g as usize].filter().unwrap().matches(&asset, |_| None);
-                        let expected =
-                            (0..130u32).find(|g| granted.contains(*g as usize) && holds(*g));
-                        selected += usize::from(expected.is_some());
-                        assert_eq!(
-                            index.any(&asset, granted, holds),
-                            expected.is_some(),
-                            "{asset:?}"
+                        let one = assert_decides_as_the_filters(
+                            &index,
+                            &tags,
+                            &asset,
+                            granted,
+                            &[u32::MAX, 100],
                         );
-                        assert_eq!(
-                            index.lowest(&asset, granted, u32::MAX, holds),
-                            expected,
-                            "{asset:?}"
-                        );
-                        assert_eq!(
-                            index.lowest(&asset, granted, 100, holds),
-                            expected.filter(|g| *g < 100),
-                            "{asset:?}"
-                        );
+                        selected += usize::from(one);
                     }
                 }
             }
