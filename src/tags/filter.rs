@@ -560,13 +560,25 @@ impl FilterExpr {
 }
 
 impl FilterCondition {
+    /// The access-group attribute a fixed field's condition reads (`None` for the extra
+    /// attributes only tag filters read, and for `tag.<category>`).
+    pub(crate) fn rule_type(&self) -> Option<RuleType> {
+        match self.field {
+            Field::Fixed(f) => match f.attribute() {
+                Attribute::Rule(rule_type) => Some(rule_type),
+                Attribute::Extra(_) => None,
+            },
+            Field::TagCategory(_) => None,
+        }
+    }
+
     /// Whether the condition can be filed in an index as access-group rule terms are: a
     /// positive `eq`, `match` or `set-has` on an access-group attribute (its terms), or
     /// `tag.<category> set-has` (the uuids of the policy's tags of those names).
     pub(crate) fn is_anchor(&self) -> bool {
         match self.field {
-            Field::Fixed(f) => {
-                matches!(f.attribute(), Attribute::Rule(_))
+            Field::Fixed(_) => {
+                self.rule_type().is_some()
                     && matches!(
                         self.operator,
                         FilterOperator::Eq | FilterOperator::Match | FilterOperator::SetHas
@@ -581,9 +593,7 @@ impl FilterCondition {
     /// reaching one fails the condition.
     pub(crate) fn is_exclusion(&self) -> bool {
         match self.field {
-            Field::Fixed(f) => {
-                matches!(f.attribute(), Attribute::Rule(_)) && self.operator.is_negated()
-            }
+            Field::Fixed(_) => self.rule_type().is_some() && self.operator.is_negated(),
             Field::TagCategory(_) => self.operator == FilterOperator::SetHasnot,
         }
     }

@@ -25,7 +25,7 @@ use smallvec::{SmallVec, smallvec};
 use super::filter::{FilterCondition, FilterKeys};
 use super::tag::TagValue;
 use super::{Field, TagFilter};
-use crate::access::{Asset, Attribute, FxMap, GroupIndex, GroupSet, RuleType, TermValue, Uuid};
+use crate::access::{Asset, FxMap, GroupIndex, GroupSet, RuleType, TermValue, Uuid};
 
 /// The policy's tags by category and value name (for `tag.<Category>` conditions).
 #[derive(Debug, Default)]
@@ -51,7 +51,7 @@ impl TagNames {
     fn keys_of(&self, condition: &FilterCondition, out: &mut Vec<(RuleType, TermValue)>) {
         match condition.field() {
             Field::Fixed(_) => {
-                if let Some(rule_type) = rule_attribute(condition) {
+                if let Some(rule_type) = condition.rule_type() {
                     out.extend(
                         condition
                             .terms()
@@ -85,24 +85,24 @@ pub(crate) struct FilterIndex {
     excluding: Option<GroupIndex>,
     /// The unanchored tags that hold when not excluded, with the attributes (bits of
     /// [`RuleType::index`]) the asset must have.
-    required: FxMap<u32, Attributes>,
+    required: FxMap<u32, AttributeBits>,
     /// The same tags by the attributes they need (one set per distinct need): for a
     /// subject granted many, the tags an asset lacks attributes for are removed by set.
-    by_need: Vec<(Attributes, GroupSet)>,
+    by_need: Vec<(AttributeBits, GroupSet)>,
 }
 
 /// A bit per access-group attribute.
-type Attributes = u64;
+type AttributeBits = u64;
 
-const _: () = assert!(RuleType::ALL.len() <= Attributes::BITS as usize);
+const _: () = assert!(RuleType::ALL.len() <= AttributeBits::BITS as usize);
 
-fn attribute_bit(rule_type: RuleType) -> Attributes {
+fn attribute_bit(rule_type: RuleType) -> AttributeBits {
     1u64.checked_shl(u32::try_from(rule_type.index()).unwrap_or(u32::MAX))
         .unwrap_or(0)
 }
 
 /// The attributes `asset` has a value of.
-fn present(asset: &Asset) -> Attributes {
+fn present(asset: &Asset) -> AttributeBits {
     RuleType::ALL
         .iter()
         .filter(|t| !asset.values(**t).is_empty())
@@ -148,7 +148,7 @@ impl FilterIndex {
                 keys.clear();
                 names.keys_of(condition, &mut keys);
                 excluding.extend(keys.drain(..).map(|(t, v)| (position, t, v)));
-                if let Some(rule_type) = rule_attribute(condition) {
+                if let Some(rule_type) = condition.rule_type() {
                     required |= attribute_bit(rule_type);
                 }
             }
@@ -255,7 +255,7 @@ impl FilterIndex {
         if let Some(index) = &self.excluding {
             index.mark_reached(asset, &candidates, &mut excluded);
         }
-        let mut has: Option<Attributes> = None;
+        let mut has: Option<AttributeBits> = None;
         candidates
             .iter()
             .zip(&excluded)
@@ -328,11 +328,11 @@ impl FilterIndex {
             .map(GroupIndex::heap_bytes)
             .sum::<usize>()
             + self.unanchored.heap_bytes()
-            + self.required.capacity() * core::mem::size_of::<(u32, Attributes, u64)>()
+            + self.required.capacity() * size_of::<(u32, AttributeBits)>()
             + self
                 .by_need
                 .iter()
-                .map(|(_, tags)| size_of::<(Attributes, GroupSet)>() + tags.heap_bytes())
+                .map(|(_, tags)| size_of::<(AttributeBits, GroupSet)>() + tags.heap_bytes())
                 .sum::<usize>()
     }
 }
@@ -347,31 +347,20 @@ fn anchor_cost<'f>(filters: &[(u32, &'f TagFilter)]) -> impl Fn(&'f FilterCondit
     let mut popularity: FxMap<(RuleType, &'f TermValue), u64> = FxMap::default();
     for (_, filter) in filters {
         for condition in filter.conditions() {
-            if let (true, Some(rule_type)) = (condition.is_anchor(), rule_attribute(condition)) {
+            if let (true, Some(rule_type)) = (condition.is_anchor(), condition.rule_type()) {
                 for term in condition.terms() {
                     *popularity.entry((rule_type, term.value())).or_default() += 1;
                 }
             }
         }
     }
-    move |condition: &'f FilterCondition| match rule_attribute(condition) {
+    move |condition: &'f FilterCondition| match condition.rule_type() {
         Some(rule_type) => condition.terms().iter().fold(0u64, |sum, term| {
             let value = term.value();
             let count = popularity.get(&(rule_type, value)).copied().unwrap_or(1);
             sum.saturating_add(count.saturating_mul(breadth_bits(value)))
         }),
         None => u64::try_from(condition.tag_values().len()).unwrap_or(u64::MAX),
-    }
-}
-
-/// The access-group attribute a fixed field's condition reads.
-fn rule_attribute(condition: &FilterCondition) -> Option<RuleType> {
-    match condition.field() {
-        Field::Fixed(f) => match f.attribute() {
-            Attribute::Rule(rule_type) => Some(rule_type),
-            Attribute::Extra(_) => None,
-        },
-        Field::TagCategory(_) => None,
     }
 }
 
