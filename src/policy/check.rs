@@ -827,18 +827,7 @@ impl Policy {
         let permission =
             control.permission_for_tag(position, action, user, resolved.groups, admin)?;
         let tag = control.tag_at(position);
-        let carried = match carried {
-            Carried::Named => TagCarried::Named,
-            Carried::Itself => TagCarried::Itself,
-            Carried::Filter(m) => {
-                let conditions = tag.and_then(|t| t.filter()).map(|f| f.conditions());
-                TagCarried::Filter {
-                    position: m.condition,
-                    condition: conditions.and_then(|c| c.get(m.condition).copied())?,
-                    value: m.value,
-                }
-            }
-        };
+        let carried = tag_carried(tag, carried)?;
         Some(PermissionGrant {
             permission,
             action,
@@ -910,4 +899,24 @@ pub(crate) fn names_user(group: &AccessGroup, user: &str, groups: &[String]) -> 
             .principals()
             .iter()
             .any(|principal| principal.applies_to(user, groups))
+}
+
+/// How a decision explains that the asset carries `tag` (`None` when a filter decided but
+/// the tag has no such condition, which the index never reports).
+pub(crate) fn tag_carried(
+    tag: Option<&crate::tags::TagValue>,
+    how: Carried,
+) -> Option<TagCarried<'_>> {
+    Some(match how {
+        Carried::Named => TagCarried::Named,
+        Carried::Itself => TagCarried::Itself,
+        Carried::Filter(m) => {
+            let conditions = tag.and_then(|t| t.filter()).map(|f| f.conditions());
+            TagCarried::Filter {
+                position: m.condition,
+                condition: conditions.and_then(|c| c.get(m.condition).copied())?,
+                value: m.value,
+            }
+        }
+    })
 }

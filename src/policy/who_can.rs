@@ -2,7 +2,7 @@
 //! permission (`docs/semantics.md`, "Beyond `check`").
 
 use super::Policy;
-use super::decision::{GrantedObject, TagCarried};
+use super::decision::GrantedObject;
 use crate::access::{AccessGroup, AccessPermissions, Asset, FxMap, Grant, Membership, Principal};
 use crate::tags::index::{Carried, TagIndex};
 use crate::tags::{ObjectKind, Permission, PermissionAction, PermissionSubject};
@@ -237,19 +237,8 @@ fn lowest_carried_tag<'a>(
     }
     let (position, how) = best?;
     let tag = control.tag_at(position);
-    // The same explanation as the asset check's (`TagCarried`).
-    let carried = match how {
-        Carried::Named => TagCarried::Named,
-        Carried::Itself => TagCarried::Itself,
-        Carried::Filter(m) => {
-            let conditions = tag.and_then(|t| t.filter()).map(|f| f.conditions());
-            TagCarried::Filter {
-                position: m.condition,
-                condition: conditions.and_then(|c| c.get(m.condition).copied())?,
-                value: m.value,
-            }
-        }
-    };
+    // The same explanation as the asset check's.
+    let carried = super::check::tag_carried(tag, how)?;
     Some(GrantedObject::Tag {
         uuid: control.uuid_at(position)?,
         tag,

@@ -251,22 +251,11 @@ impl FilterCondition {
                     terms.len(),
                 )
             }
-            (Field::TagCategory(category), Values::Names(names)) => {
-                let carried = asset
-                    .values(RuleType::TagUuid)
-                    .iter()
-                    .filter_map(|v| match v {
-                        AssetValue::Uuid(u) => tag_name(u)
-                            .filter(|(c, _)| *c == &**category)
-                            .map(|(_, value)| value),
-                        _ => None,
-                    });
-                self.decide(
-                    carried,
-                    |v, i| names.get(i).is_some_and(|n| **n == **v),
-                    names.len(),
-                )
-            }
+            (Field::TagCategory(category), Values::Names(names)) => self.decide(
+                category_values(asset, category, &tag_name),
+                |v, i| names.get(i).is_some_and(|n| **n == **v),
+                names.len(),
+            ),
             _ => None,
         }
     }
@@ -284,18 +273,11 @@ impl FilterCondition {
                 .rule(asset.attribute_values(f.attribute()).iter(), |v| {
                     terms.iter().any(|t| t.matches(v))
                 }),
-            (Field::TagCategory(category), Values::Names(names)) => self.operator.rule(
-                asset
-                    .values(RuleType::TagUuid)
-                    .iter()
-                    .filter_map(|v| match v {
-                        AssetValue::Uuid(u) => tag_name(u)
-                            .filter(|(c, _)| *c == &**category)
-                            .map(|(_, value)| value),
-                        _ => None,
-                    }),
-                |v| names.iter().any(|n| **n == *v),
-            ),
+            (Field::TagCategory(category), Values::Names(names)) => self
+                .operator
+                .rule(category_values(asset, category, tag_name), |v| {
+                    names.iter().any(|n| **n == *v)
+                }),
             _ => false,
         }
     }
@@ -331,6 +313,24 @@ impl fmt::Display for FilterCondition {
             crate::text::Cut(&self.written)
         )
     }
+}
+
+/// The value names of the policy tags of `category` that the asset's `tag_uuid` values
+/// name (what a `tag.<category>` condition reads; `tag_name` gives a tag's names).
+fn category_values<'a, 't: 'a>(
+    asset: &'a Asset,
+    category: &'a str,
+    tag_name: &'a impl Fn(&Uuid) -> Option<(&'t str, &'t str)>,
+) -> impl Iterator<Item = &'t str> + Clone + 'a {
+    asset
+        .values(RuleType::TagUuid)
+        .iter()
+        .filter_map(move |v| match v {
+            AssetValue::Uuid(u) => tag_name(u)
+                .filter(|(c, _)| *c == category)
+                .map(|(_, value)| value),
+            _ => None,
+        })
 }
 
 /// Parses one value of a fixed field's condition with the access-group term parser of its
