@@ -260,24 +260,36 @@ impl TagIndex {
 
     /// The lowest granted tag position the asset carries, and how: named by its
     /// `tag_uuid` values (a hash probe each), else selected by a filter below that (the
-    /// [`FilterIndex`]), whose deciding condition is then worked out (one evaluation).
+    /// [`FilterIndex`]), with its deciding condition (each filter evaluated at most once).
     pub(crate) fn carried(&self, asset: &Asset, granted: &GroupSet) -> Option<(u32, Carried)> {
         if granted.is_empty() {
             return None;
         }
         let named = self.names_granted(asset, granted);
         let below = named.unwrap_or(u32::MAX);
-        let selected = self
-            .filters
-            .lowest(asset, granted, below, |g| self.selects(g, asset));
+        let first_match = |g: u32| {
+            self.tag_at(g)
+                .and_then(TagValue::filter)
+                .and_then(|f| f.first_match(asset, |u| self.tag_name(u)))
+        };
+        // A filter the index has to evaluate is evaluated for its deciding condition right
+        // away (the last one that holds is the lowest), so that it is not evaluated twice.
+        let mut decided: Option<(u32, ConditionMatch)> = None;
+        let selected = self.filters.lowest(asset, granted, below, |g| {
+            let m = first_match(g);
+            if let Some(m) = m {
+                decided = Some((g, m));
+            }
+            m.is_some()
+        });
         match selected {
             Some(g) => {
-                let how = self
-                    .tag_at(g)
-                    .and_then(TagValue::filter)
-                    .and_then(|f| f.first_match(asset, |u| self.tag_name(u)))
-                    .map_or(Carried::Named, Carried::Filter);
-                Some((g, how))
+                let how = match decided {
+                    Some((d, m)) if d == g => Some(m),
+                    // Decided by the index alone: one evaluation for the condition.
+                    _ => first_match(g),
+                };
+                Some((g, how.map_or(Carried::Named, Carried::Filter)))
             }
             None => named.map(|at| (at, Carried::Named)),
         }
